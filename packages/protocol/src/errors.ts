@@ -1,0 +1,46 @@
+/**
+ * The one catalogue of error codes. The HTTP API answers with `{ error: { code, message } }`
+ * and the matching `http` status; sockets send `{ type: 'error', code, message }` and, for
+ * fatal errors, close with the matching `close` code. docs/ERRORS.md mirrors this table.
+ */
+export const ERRORS = {
+  bad_frame: { http: 400, close: 4400, fatal: true, message: 'The frame could not be decoded.' },
+  unexpected_message: { http: 400, close: 4400, fatal: true, message: 'This message is not allowed in the current state of the connection.' },
+  unsupported_version: { http: 426, close: 4426, fatal: true, message: 'The protocol version is not supported; reload the page to get the current SDK.' },
+  frame_too_large: { http: 413, close: 4413, fatal: true, message: 'The frame is larger than the server accepts.' },
+  hello_timeout: { http: 408, close: 4408, fatal: true, message: 'No hello message arrived in time.' },
+  unauthorized: { http: 401, close: 4401, fatal: true, message: 'Log in first.' },
+  invalid_credentials: { http: 401, close: 4401, fatal: false, message: 'The email or password is wrong.' },
+  forbidden: { http: 403, close: 4403, fatal: true, message: 'You are not allowed to do this.' },
+  csrf_failed: { http: 403, close: 4403, fatal: false, message: 'The request did not carry a valid CSRF token.' },
+  origin_not_allowed: { http: 403, close: 4403, fatal: true, message: 'This site key may not be used from this origin.' },
+  unknown_site_key: { http: 404, close: 4404, fatal: true, message: 'The site key is unknown.' },
+  not_found: { http: 404, close: 4404, fatal: false, message: 'Not found.' },
+  code_invalid: { http: 400, close: 4400, fatal: false, message: 'A session code is 6 digits.' },
+  code_unknown: { http: 404, close: 4404, fatal: false, message: 'No session has this code.' },
+  code_expired: { http: 410, close: 4410, fatal: false, message: 'This code has expired; ask the customer for a new one.' },
+  code_used: { http: 409, close: 4409, fatal: false, message: 'This code has already been used; ask the customer for a new one.' },
+  session_not_found: { http: 404, close: 4404, fatal: true, message: 'The session does not exist or has ended.' },
+  session_ended: { http: 410, close: 4410, fatal: true, message: 'The session has ended.' },
+  rate_limited: { http: 429, close: 4429, fatal: false, message: 'Too many attempts; wait a moment and try again.' },
+  server_shutting_down: { http: 503, close: 1012, fatal: false, message: 'The server is restarting; reconnecting.' },
+  database_unavailable: { http: 503, close: 1013, fatal: false, message: 'The database is unavailable; try again shortly.' },
+  internal: { http: 500, close: 1011, fatal: false, message: 'Something went wrong on the server.' },
+} as const satisfies Record<string, { http: number; close: number; fatal: boolean; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, value);
+}
+
+/** Close codes that mean "do not reconnect": the same request would fail again. */
+export function isFatalClose(code: number): boolean {
+  for (const key of ERROR_CODES) {
+    const e = ERRORS[key];
+    if (e.close === code && e.fatal) return true;
+  }
+  return false;
+}

@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './messages.ts';
+export * from './codec.ts';
+export * from './dom-frame.ts';
+export * from './session-code.ts';
