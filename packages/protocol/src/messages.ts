@@ -87,7 +87,15 @@ export const welcomeSchema = v.object({
   /** For hosts: the site's redaction rules, applied in the tab on top of the defaults. */
   redaction: v.optional(redactionRulesSchema),
   /** For hosts resuming a session: the session and who is in it. */
-  resumed: v.optional(v.object({ sessionId: id, participants: v.array(participantSchema) })),
+  resumed: v.optional(
+    v.object({
+      sessionId: id,
+      participants: v.array(participantSchema),
+      /** Where the host's frame numbering continues: the next epoch and seq the server accepts. */
+      nextEpoch: v.number(),
+      nextSeq: v.number(),
+    }),
+  ),
   /** For agents: who is logged in. */
   user: v.optional(v.object({ id, name: shortText })),
 });

@@ -1,0 +1,77 @@
+import { useEffect, useMemo, useState } from 'react';
+import { fetchCurrentUser, logOut, type User } from './api.ts';
+import { t } from './i18n/index.ts';
+import { navigate, useRoute, type Route } from './router.ts';
+import { SessionController } from './session/session-controller.ts';
+import { SessionContext } from './session/use-session.ts';
+import { AppShell } from './components/AppShell.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { SessionPage } from './pages/SessionPage.tsx';
+import { installReplicaTestHook } from './replica/test-hook.ts';
+
+type Auth = { status: 'loading' } | { status: 'signed_out' } | { status: 'signed_in'; user: User };
+
+export function App() {
+  const controller = useMemo(() => new SessionController(), []);
+  const route = useRoute();
+  const [auth, setAuth] = useState<Auth>({ status: 'loading' });
+  // Where to go after signing in (a helpdesk /join/:code link survives the login screen).
+  const [afterLogin, setAfterLogin] = useState<Route>({ name: 'home' });
+
+  useEffect(() => installReplicaTestHook(controller), [controller]);
+
+  useEffect(() => {
+    let cancelled = false;
+    void fetchCurrentUser().then((user) => {
+      if (!cancelled) setAuth(user ? { status: 'signed_in', user } : { status: 'signed_out' });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (auth.status === 'signed_out' && route.name !== 'login') {
+      setAfterLogin(route.name === 'join' ? route : { name: 'home' });
+      navigate({ name: 'login' }, { replace: true });
+    } else if (auth.status === 'signed_in' && (route.name === 'login' || route.name === 'not_found')) {
+      navigate({ name: 'home' }, { replace: true });
+    }
+  }, [auth.status, route]);
+
+  if (auth.status === 'loading') {
+    return <div className="boot" role="status">{t.loading}</div>;
+  }
+
+  if (auth.status === 'signed_out' || route.name === 'login') {
+    return (
+      <LoginPage
+        onSignedIn={(user) => {
+          setAuth({ status: 'signed_in', user });
+          navigate(afterLogin, { replace: true });
+        }}
+      />
+    );
+  }
+
+  const signOut = async () => {
+    controller.leave();
+    await logOut();
+    setAuth({ status: 'signed_out' });
+    setAfterLogin({ name: 'home' });
+    navigate({ name: 'login' }, { replace: true });
+  };
+
+  return (
+    <SessionContext.Provider value={controller}>
+      <AppShell user={auth.user} onLogOut={() => void signOut()}>
+        {route.name === 'session' ? (
+          <SessionPage sessionId={route.sessionId} />
+        ) : (
+          <HomePage autoJoinCode={route.name === 'join' ? route.code : null} />
+        )}
+      </AppShell>
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,68 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { t } from '../i18n/index.ts';
+import { navigate } from '../router.ts';
+import { useSessionController, useSessionState } from '../session/use-session.ts';
+
+export function HomePage({ autoJoinCode }: { autoJoinCode: string | null }) {
+  const controller = useSessionController();
+  const state = useSessionState();
+  const [code, setCode] = useState(autoJoinCode ?? '');
+  const autoJoined = useRef<string | null>(null);
+  const errorId = useId();
+  const busy = state.phase === 'connecting' || state.phase === 'joining';
+
+  useEffect(() => {
+    if (autoJoinCode && autoJoined.current !== autoJoinCode) {
+      autoJoined.current = autoJoinCode;
+      setCode(autoJoinCode);
+      controller.join(autoJoinCode);
+    }
+  }, [autoJoinCode, controller]);
+
+  useEffect(() => {
+    if (state.phase === 'live' && state.sessionId) navigate({ name: 'session', sessionId: state.sessionId }, { replace: autoJoinCode !== null });
+  }, [state.phase, state.sessionId, autoJoinCode]);
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    controller.join(code);
+  };
+
+  return (
+    <div className="home">
+      <form className="card join-card" aria-labelledby="join-heading" onSubmit={submit} noValidate>
+        <h1 id="join-heading">{t.joinHeading}</h1>
+        <p className="muted">{t.joinIntro}</p>
+        <div className="join-row">
+          <label className="field join-field">
+            <span className="field-label">{t.codeLabel}</span>
+            <input
+              className="code-input"
+              name="code"
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder={t.codePlaceholder}
+              maxLength={16}
+              value={code}
+              aria-invalid={state.joinError ? true : undefined}
+              aria-describedby={state.joinError ? errorId : undefined}
+              onChange={(e) => setCode(e.target.value)}
+              autoFocus
+            />
+          </label>
+          <button type="submit" className="button button-primary join-button" disabled={busy} aria-busy={busy}>
+            {t.joinButton}
+          </button>
+        </div>
+        <p className="form-hint" aria-live="polite">
+          {busy ? t.joining : ''}
+        </p>
+        {state.joinError && (
+          <p id={errorId} className="form-error" role="alert">
+            {state.joinError}
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}

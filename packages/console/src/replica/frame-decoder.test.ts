@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Deflate, deflateSync } from 'fflate';
+import { FLAG_DEFLATE, FLAG_KEYFRAME, encodeDomFrame } from '@samepage/protocol';
+import { FrameDecoder, type FrameOutcome } from './frame-decoder.ts';
+
+const encoder = new TextEncoder();
+
+function json(events: unknown[]): Uint8Array {
+  return encoder.encode(JSON.stringify(events));
+}
+
+/** Mirrors the SDK: a keyframe compressed alone, then one sync-flushed deflate stream per epoch. */
+function createSender(epoch: number, firstSeq: number) {
+  let seq = firstSeq;
+  let out: Uint8Array[] = [];
+  const deflate = new Deflate({ level: 6 }, (chunk) => out.push(chunk));
+  const take = (): Uint8Array => {
+    const size = out.reduce((n, c) => n + c.byteLength, 0);
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const c of out) {
+      bytes.set(c, at);
+      at += c.byteLength;
+    }
+    out = [];
+    return bytes;
+  };
+  return {
+    keyframe(events: unknown[]): Uint8Array {
+      return encodeDomFrame({ flags: FLAG_KEYFRAME | FLAG_DEFLATE, epoch, seq: seq++ }, deflateSync(json(events)));
+    },
+    delta(events: unknown[]): Uint8Array {
+      deflate.push(json(events));
+      deflate.flush(true);
+      return encodeDomFrame({ flags: FLAG_DEFLATE, epoch, seq: seq++ }, take());
+    },
+  };
+}
+
+const meta = { type: 4, timestamp: 1, data: { href: 'https://shop.example/', width: 1280, height: 720 } };
+const full = { type: 2, timestamp: 2, data: { node: { type: 0, childNodes: [], id: 1 }, initialOffset: { top: 0, left: 0 } } };
+const scroll = (y: number) => ({ type: 3, timestamp: 10 + y, data: { source: 3, id: 1, x: 0, y } });
+
+function expectKind<K extends FrameOutcome['kind']>(outcome: FrameOutcome, kind: K): Extract<FrameOutcome, { kind: K }> {
+  assert.equal(outcome.kind, kind, JSON.stringify(outcome));
+  return outcome as Extract<FrameOutcome, { kind: K }>;
+}
+
+test('a keyframe is inflated on its own and yields its rrweb events', () => {
+  const decoder = new FrameDecoder();
+  const out = expectKind(decoder.decode(createSender(7, 1).keyframe([meta, full])), 'keyframe');
+  assert.equal(out.epoch, 7);
+  assert.equal(out.seq, 1);
+  assert.deepEqual(out.events, [meta, full]);
+  assert.deepEqual(decoder.stats(), { epoch: 7, seq: 1, events: 2, keyframes: 1, resyncs: 0 });
+});
+
+test('the deltas of an epoch are inflated as one stream, each complete after its frame', () => {
+  const sender = createSender(3, 10);
+  const decoder = new FrameDecoder();
+  expectKind(decoder.decode(sender.keyframe([meta, full])), 'keyframe');
+  for (let i = 1; i <= 50; i++) {
+    const out = expectKind(decoder.decode(sender.delta([scroll(i), scroll(i + 1000)])), 'delta');
+    assert.equal(out.seq, 10 + i);
+    assert.deepEqual(out.events, [scroll(i), scroll(i + 1000)]);
+  }
+  assert.equal(decoder.stats().events, 2 + 100);
+});
+
+test('later deltas compress against earlier ones (shared dictionary across frames)', () => {
+  const sender = createSender(1, 1);
+  const decoder = new FrameDecoder();
+  decoder.decode(sender.keyframe([meta, full]));
+  const big = Array.from({ length: 20 }, (_, i) => ({ type: 3, timestamp: i, data: { source: 0, texts: [{ id: i, value: 'the same long text again and again' }] } }));
+  const first = sender.delta(big);
+  const second = sender.delta(big);
+  assert.ok(second.byteLength < first.byteLength / 2, `${second.byteLength} vs ${first.byteLength}`);
+  expectKind(decoder.decode(first), 'delta');
+  assert.deepEqual(expectKind(decoder.decode(second), 'delta').events, big);
+});
+
+test('a gap in seq loses sync, asks for one keyframe, and drops deltas until it arrives', () => {
+  const sender = createSender(2, 1);
+  const decoder = new FrameDecoder();
+  decoder.decode(sender.keyframe([meta, full]));
+  expectKind(decoder.decode(sender.delta([scroll(1)])), 'delta');
+  sender.delta([scroll(2)]); // lost on the way
+  const lost = expectKind(decoder.decode(sender.delta([scroll(3)])), 'lost_sync');
+  assert.equal(lost.requestKeyframe, true);
+  assert.match(lost.reason, /gap/);
+  assert.equal(expectKind(decoder.decode(sender.delta([scroll(4)])), 'lost_sync').requestKeyframe, false);
+
+  const next = createSender(3, 6);
+  expectKind(decoder.decode(next.keyframe([meta, full])), 'keyframe');
+  assert.deepEqual(expectKind(decoder.decode(next.delta([scroll(5)])), 'delta').events, [scroll(5)]);
+  assert.equal(decoder.stats().resyncs, 1);
+});
+
+test('a delta of another epoch, or before any keyframe, is out of sync', () => {
+  const decoder = new FrameDecoder();
+  const sender = createSender(5, 1);
+  sender.keyframe([meta, full]);
+  expectKind(decoder.decode(sender.delta([scroll(1)])), 'lost_sync');
+
+  const a = createSender(8, 1);
+  decoder.decode(a.keyframe([meta, full]));
+  const b = createSender(9, 2);
+  assert.match(expectKind(decoder.decode(b.delta([scroll(1)])), 'lost_sync').reason, /epoch 9/);
+});
+
+test('a corrupt keyframe or a frame that is not a DOM frame is reported, never thrown', () => {
+  const decoder = new FrameDecoder();
+  const corrupt = encodeDomFrame({ flags: FLAG_KEYFRAME | FLAG_DEFLATE, epoch: 1, seq: 1 }, new Uint8Array([1, 2, 3, 4]));
+  expectKind(decoder.decode(corrupt), 'lost_sync');
+  expectKind(decoder.decode(new Uint8Array([9, 9, 9])), 'invalid');
+});
+
+test('an uncompressed keyframe (no DEFLATE flag) is read as plain JSON', () => {
+  const decoder = new FrameDecoder();
+  const frame = encodeDomFrame({ flags: FLAG_KEYFRAME, epoch: 4, seq: 1 }, json([meta]));
+  assert.deepEqual(expectKind(decoder.decode(frame), 'keyframe').events, [meta]);
+});
+
+test('a keyframe compressed by the native CompressionStream (deflate-raw) is read', async () => {
+  const stream = new Blob([json([meta, full]) as BlobPart]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const compressed = new Uint8Array(await new Response(stream).arrayBuffer());
+  const frame = encodeDomFrame({ flags: FLAG_KEYFRAME | FLAG_DEFLATE, epoch: 1, seq: 1 }, compressed);
+  assert.deepEqual(expectKind(new FrameDecoder().decode(frame), 'keyframe').events, [meta, full]);
+});

@@ -1,0 +1,180 @@
+/**
+ * The replica of one session, independent of React: frames are decoded the moment they arrive
+ * (even before the live view is mounted), then applied to the attached adapter. While no adapter
+ * is attached, the keyframe and the deltas after it are kept so the view can catch up.
+ */
+import { FrameDecoder, type DecoderStats, type ReplicaEvent } from './frame-decoder.ts';
+import type { CreateReplicaAdapter, ReplicaAdapter, Rect } from './replica-adapter.ts';
+import { readOverlayChange, type Point, type Viewport } from './rrweb-events.ts';
+
+export interface OverlayState {
+  viewport: Viewport | null;
+  pointer: Point | null;
+  clicks: { id: number; x: number; y: number }[];
+  focusId: number | null;
+  /** The focused node's box in the customer's viewport coordinates. */
+  focusRect: Rect | null;
+  /** True once a keyframe has been applied. */
+  ready: boolean;
+}
+
+/** A keyframe request that goes unanswered this long may be repeated. */
+const KEYFRAME_RETRY_MS = 3000;
+/** How long a click ripple stays in the overlay state. */
+const CLICK_TTL_MS = 700;
+
+export class ReplicaSession {
+  private readonly decoder = new FrameDecoder();
+  private adapter: ReplicaAdapter | null = null;
+  private pendingKeyframe: ReplicaEvent[] | null = null;
+  private pendingDeltas: ReplicaEvent[][] = [];
+  private overlay: OverlayState = { viewport: null, pointer: null, clicks: [], focusId: null, focusRect: null, ready: false };
+  private readonly listeners = new Set<() => void>();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private clickSeq = 0;
+
+  constructor(private readonly requestKeyframe: () => void) {}
+
+  /** Feeds one binary frame from the socket. */
+  receiveFrame(frame: Uint8Array): void {
+    const outcome = this.decoder.decode(frame);
+    switch (outcome.kind) {
+      case 'keyframe':
+        this.clearRetry();
+        this.pendingKeyframe = outcome.events;
+        this.pendingDeltas = [];
+        if (this.adapter) this.flushPending();
+        break;
+      case 'delta':
+        if (this.adapter && !this.pendingKeyframe) this.applyDelta(outcome.events);
+        else this.pendingDeltas.push(outcome.events);
+        break;
+      case 'lost_sync':
+        console.warn('[samepage] replica out of sync:', outcome.reason);
+        if (outcome.requestKeyframe) this.askForKeyframe();
+        break;
+      case 'invalid':
+        console.warn('[samepage] ignored a binary frame:', outcome.reason);
+        break;
+    }
+  }
+
+  /** Mounts the replica into `root`; returns the detach function. */
+  attach(root: HTMLElement, createAdapter: CreateReplicaAdapter): () => void {
+    this.adapter?.destroy();
+    this.adapter = createAdapter(root);
+    if (this.pendingKeyframe) this.flushPending();
+    else if (this.overlay.ready) {
+      // Re-mounted after the buffered events were handed to a previous view: start over.
+      this.overlay = { ...this.overlay, ready: false };
+      this.askForKeyframe();
+    }
+    return () => {
+      this.adapter?.destroy();
+      this.adapter = null;
+    };
+  }
+
+  getAdapter(): ReplicaAdapter | null {
+    return this.adapter;
+  }
+
+  stats(): DecoderStats {
+    return this.decoder.stats();
+  }
+
+  getOverlay = (): OverlayState => this.overlay;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Recomputes boxes that depend on layout (after a resize, or on demand). */
+  refreshLayout(): void {
+    const focusRect = this.overlay.focusId === null ? null : (this.adapter?.nodeRect(this.overlay.focusId) ?? null);
+    if (!sameRect(focusRect, this.overlay.focusRect)) this.setOverlay({ ...this.overlay, focusRect });
+  }
+
+  dispose(): void {
+    this.clearRetry();
+    this.adapter?.destroy();
+    this.adapter = null;
+    this.listeners.clear();
+  }
+
+  private flushPending(): void {
+    const adapter = this.adapter;
+    const keyframe = this.pendingKeyframe;
+    if (!adapter || !keyframe) return;
+    this.pendingKeyframe = null;
+    const deltas = this.pendingDeltas;
+    this.pendingDeltas = [];
+    try {
+      adapter.load(keyframe);
+    } catch (error) {
+      console.warn('[samepage] the replica could not be built:', error);
+      this.askForKeyframe();
+      return;
+    }
+    this.overlay = { viewport: this.overlay.viewport, pointer: null, clicks: [], focusId: null, focusRect: null, ready: true };
+    this.noteEvents(keyframe);
+    for (const events of deltas) this.applyDelta(events);
+  }
+
+  private applyDelta(events: ReplicaEvent[]): void {
+    try {
+      this.adapter?.apply(events);
+    } catch (error) {
+      console.warn('[samepage] a change could not be applied:', error);
+      this.askForKeyframe();
+      return;
+    }
+    this.noteEvents(events);
+  }
+
+  private noteEvents(events: readonly ReplicaEvent[]): void {
+    const change = readOverlayChange(events);
+    const next: OverlayState = { ...this.overlay };
+    if (change.viewport) next.viewport = change.viewport;
+    if (change.pointer) next.pointer = change.pointer;
+    if (change.focusId !== undefined) next.focusId = change.focusId;
+    if (change.clicks.length > 0) {
+      const added = change.clicks.map((c) => ({ id: ++this.clickSeq, x: c.x, y: c.y }));
+      next.clicks = [...next.clicks, ...added].slice(-8);
+      setTimeout(() => this.expireClicks(added.map((c) => c.id)), CLICK_TTL_MS);
+    }
+    this.setOverlay(next);
+    // Focus boxes move with scrolls and mutations: measure once the events are in the DOM.
+    this.adapter?.afterApplied(() => this.refreshLayout());
+  }
+
+  private expireClicks(ids: number[]): void {
+    const clicks = this.overlay.clicks.filter((c) => !ids.includes(c.id));
+    if (clicks.length !== this.overlay.clicks.length) this.setOverlay({ ...this.overlay, clicks });
+  }
+
+  private setOverlay(next: OverlayState): void {
+    this.overlay = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  private askForKeyframe(): void {
+    this.requestKeyframe();
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.decoder.allowKeyframeRequest();
+    }, KEYFRAME_RETRY_MS);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+function sameRect(a: Rect | null, b: Rect | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+}

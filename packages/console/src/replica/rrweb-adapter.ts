@@ -1,0 +1,90 @@
+/**
+ * The replica, rendered by rrweb's Replayer (rrweb 2.2.2) in live mode.
+ *
+ * A Replayer is rebuilt on every keyframe, so its never-pruned event list is bounded by one
+ * epoch. `startLive(Number.MAX_SAFE_INTEGER)` puts the baseline in the far future: every event
+ * passed to `addEvent` then takes rrweb's synchronous path (`isSync = timestamp < baselineTime`),
+ * which applies it in a microtask instead of when the viewer's clock reaches the customer's, and
+ * scrolls with `behavior: 'auto'`. The Replayer is created with no events and the keyframe's
+ * events go through `addEvent` too, so the full snapshot is built at once (the constructor would
+ * otherwise build it in a timeout). In sync mode rrweb draws no mouse; the overlay does.
+ */
+import { Replayer, type ReplayPlugin } from 'rrweb';
+import type { ReplicaEvent } from './frame-decoder.ts';
+import type { ReplicaAdapter, Rect } from './replica-adapter.ts';
+
+/** Added to blocked elements (rrweb keeps their size as rr_width/rr_height and drops the rest). */
+const BLOCKED_CLASS = 'samepage-blocked';
+
+const STYLE_RULES = [
+  `.rr-block, .${BLOCKED_CLASS} { background: #d1d5db !important; background-image: none !important; border-radius: 4px; }`,
+  // Smooth scrolling in the customer's CSS would make replayed scrolls animate.
+  'html, body, * { scroll-behavior: auto !important; }',
+];
+
+/** Marks rebuilt blocked nodes so they paint as grey boxes of their recorded size. */
+const markBlockedNodes: ReplayPlugin = {
+  handler() {},
+  onBuild(node, { replayer }) {
+    // The node lives in the replica's realm, so `instanceof Element` would be false.
+    if ((node as Node).nodeType !== 1) return;
+    const meta = replayer.getMirror().getMeta(node as Node);
+    if (meta && meta.type === 2 && 'rr_width' in meta.attributes) (node as Element).classList.add(BLOCKED_CLASS);
+  },
+};
+
+export function createRrwebAdapter(root: HTMLElement): ReplicaAdapter {
+  let replayer: Replayer | null = null;
+
+  const add = (events: readonly ReplicaEvent[]) => {
+    if (!replayer) return;
+    // The wire format is rrweb's own event format; the decoder only checked its outer shape.
+    for (const event of events) replayer.addEvent(event as unknown as Parameters<Replayer['addEvent']>[0]);
+  };
+
+  return {
+    load(events) {
+      replayer?.destroy();
+      root.replaceChildren();
+      replayer = new Replayer([], {
+        root,
+        liveMode: true,
+        useVirtualDom: false,
+        mouseTail: false,
+        showWarning: false,
+        UNSAFE_replayCanvas: false,
+        triggerFocus: false,
+        pauseAnimation: false,
+        insertStyleRules: STYLE_RULES,
+        plugins: [markBlockedNodes],
+      });
+      replayer.startLive(Number.MAX_SAFE_INTEGER);
+      add(events);
+    },
+    apply(events) {
+      add(events);
+    },
+    afterApplied(callback) {
+      // addEvent applies each event in its own microtask, in order; this one runs after them.
+      queueMicrotask(() => queueMicrotask(callback));
+    },
+    document() {
+      return replayer?.iframe.contentDocument ?? null;
+    },
+    scroll() {
+      const win = replayer?.iframe.contentWindow;
+      return { x: win?.scrollX ?? 0, y: win?.scrollY ?? 0 };
+    },
+    nodeRect(id): Rect | null {
+      const node = replayer?.getMirror().getNode(id);
+      if (!node || !(node as Element).getBoundingClientRect) return null;
+      const box = (node as Element).getBoundingClientRect();
+      return { x: box.left, y: box.top, width: box.width, height: box.height };
+    },
+    destroy() {
+      replayer?.destroy();
+      replayer = null;
+      root.replaceChildren();
+    },
+  };
+}

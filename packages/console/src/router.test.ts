@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRoute, routePath } from './router.ts';
+
+test('console paths map to screens, with or without a trailing slash', () => {
+  assert.deepEqual(parseRoute('/console/'), { name: 'home' });
+  assert.deepEqual(parseRoute('/console'), { name: 'home' });
+  assert.deepEqual(parseRoute('/console/login'), { name: 'login' });
+  assert.deepEqual(parseRoute('/console/join/123-456'), { name: 'join', code: '123-456' });
+  assert.deepEqual(parseRoute('/console/session/s_1/'), { name: 'session', sessionId: 's_1' });
+  assert.deepEqual(parseRoute('/console/nope/x/y'), { name: 'not_found' });
+});
+
+test('routePath is the inverse of parseRoute', () => {
+  for (const path of ['/console/', '/console/login', '/console/join/123456', '/console/session/abc']) {
+    assert.equal(routePath(parseRoute(path)), path);
+  }
+});

@@ -1,0 +1,61 @@
+/** A tiny history router for the console's few screens, all under `/console/`. */
+import { useSyncExternalStore } from 'react';
+
+export const BASE = '/console';
+
+export type Route =
+  | { name: 'login' }
+  | { name: 'home' }
+  | { name: 'join'; code: string }
+  | { name: 'session'; sessionId: string }
+  | { name: 'not_found' };
+
+/** Reads a route from a pathname (with or without the /console base). */
+export function parseRoute(pathname: string): Route {
+  const path = (pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname).replace(/\/+$/, '');
+  if (path === '' || path === '/index.html') return { name: 'home' };
+  if (path === '/login') return { name: 'login' };
+  const join = /^\/join\/([^/]+)$/.exec(path);
+  if (join?.[1]) return { name: 'join', code: decodeURIComponent(join[1]) };
+  const session = /^\/session\/([^/]+)$/.exec(path);
+  if (session?.[1]) return { name: 'session', sessionId: decodeURIComponent(session[1]) };
+  return { name: 'not_found' };
+}
+
+export function routePath(route: Route): string {
+  switch (route.name) {
+    case 'login':
+      return `${BASE}/login`;
+    case 'join':
+      return `${BASE}/join/${encodeURIComponent(route.code)}`;
+    case 'session':
+      return `${BASE}/session/${encodeURIComponent(route.sessionId)}`;
+    default:
+      return `${BASE}/`;
+  }
+}
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const path = routePath(route);
+  if (path !== window.location.pathname) {
+    if (options.replace) window.history.replaceState(null, '', path);
+    else window.history.pushState(null, '', path);
+  }
+  for (const listener of listeners) listener();
+}
+
+export function useRoute(): Route {
+  const pathname = useSyncExternalStore(subscribe, () => window.location.pathname);
+  return parseRoute(pathname);
+}

@@ -1,0 +1,51 @@
+/** A thin WebSocket wrapper for the console: JSON messages validated on arrival, binary DOM frames. */
+import { decodeServerMessage, encodeMessage, type ClientMessage, type ServerMessage } from '@samepage/protocol';
+
+export interface AgentSocketHandlers {
+  onOpen(): void;
+  onMessage(message: ServerMessage): void;
+  onFrame(frame: Uint8Array): void;
+  onClose(code: number): void;
+}
+
+export interface AgentSocket {
+  send(message: ClientMessage): void;
+  close(): void;
+  isOpen(): boolean;
+}
+
+export function socketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+}
+
+export function openAgentSocket(url: string, handlers: AgentSocketHandlers): AgentSocket {
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  let closed = false;
+  ws.addEventListener('open', () => handlers.onOpen());
+  ws.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (event.data instanceof ArrayBuffer) {
+      handlers.onFrame(new Uint8Array(event.data));
+      return;
+    }
+    if (typeof event.data !== 'string') return;
+    const decoded = decodeServerMessage(event.data);
+    if (decoded.ok) handlers.onMessage(decoded.value);
+    else console.warn('[samepage] ignored a server message:', decoded.detail);
+  });
+  ws.addEventListener('close', (event) => {
+    if (closed) return;
+    closed = true;
+    handlers.onClose(event.code);
+  });
+  return {
+    send(message) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(encodeMessage(message));
+    },
+    close() {
+      closed = true;
+      ws.close(1000);
+    },
+    isOpen: () => ws.readyState === WebSocket.OPEN,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The last gate before anything leaves the tab. rrweb masks most things through its own
+ * options, but not everything (hidden inputs, the `value` attribute of a cleared field,
+ * placeholders and titles inside redacted areas, text that changed after a field became
+ * sensitive). So every event is re-checked here against the live DOM, synchronously in the
+ * emit hook, before it is JSON-encoded.
+ */
+import {
+  EventType,
+  IncrementalSource,
+  NodeType,
+  incrementalSource,
+  isRecord,
+  type InputData,
+  type MutationData,
+  type RecordedEvent,
+  type SerializedNode,
+} from './rrweb-events.ts';
+import { hasLabelValue, maskText, maskValue, scrubAttributes, MASKED_TEXT, type RedactionPolicy } from './redaction.ts';
+
+export type NodeLookup = (id: number) => Node | null | undefined;
+
+const RAW_TEXT_PARENTS = new Set(['STYLE', 'SCRIPT', 'style', 'script']);
+
+function asElement(node: Node | null | undefined): Element | null {
+  return node && node.nodeType === 1 ? (node as Element) : null;
+}
+
+/** Whether the text children of `el` must be masked. */
+function masksChildText(policy: RedactionPolicy, el: Element): boolean {
+  if (policy.isTextRedacted(el) || policy.isBlocked(el)) return true;
+  // A textarea's text child is its default value.
+  return el.tagName === 'TEXTAREA' && policy.isValueMasked(el);
+}
+
+function isFormFieldTag(tag: string | undefined): boolean {
+  return tag === 'input' || tag === 'textarea' || tag === 'select';
+}
+
+/** When the live node is gone we cannot ask the policy, so we assume the worst. */
+function scrubDetachedAttributes(node: SerializedNode, inRedacted: boolean): void {
+  const attrs = node.attributes;
+  if (!attrs) return;
+  for (const name of Object.keys(attrs)) {
+    const value = attrs[name];
+    if (typeof value !== 'string' || value === '') continue;
+    const lower = name.toLowerCase();
+    if (lower === 'value' && (inRedacted || isFormFieldTag(node.tagName))) attrs[name] = maskValue(value);
+    else if (inRedacted && ['placeholder', 'title', 'aria-label', 'alt'].includes(lower)) attrs[name] = MASKED_TEXT;
+  }
+}
+
+function scrubTree(policy: RedactionPolicy, lookup: NodeLookup, node: SerializedNode, parentMasksText: boolean, parentTag: string): void {
+  if (node.type === NodeType.Text || node.type === NodeType.CDATA || node.type === NodeType.Comment) {
+    if (parentMasksText && !RAW_TEXT_PARENTS.has(parentTag) && typeof node.textContent === 'string') {
+      node.textContent = maskText(node.textContent);
+    }
+    return;
+  }
+  let masksText = parentMasksText;
+  let tag = parentTag;
+  if (node.type === NodeType.Element) {
+    tag = (node.tagName ?? '').toUpperCase();
+    const el = asElement(lookup(node.id));
+    if (el) {
+      if (node.attributes) node.attributes = scrubAttributes(policy, el, node.attributes);
+      masksText = parentMasksText || masksChildText(policy, el);
+    } else {
+      scrubDetachedAttributes(node, parentMasksText);
+      masksText = parentMasksText || tag === 'TEXTAREA';
+    }
+  }
+  for (const child of node.childNodes ?? []) scrubTree(policy, lookup, child, masksText, tag);
+}
+
+function scrubMutation(policy: RedactionPolicy, lookup: NodeLookup, data: MutationData): void {
+  for (const add of data.adds ?? []) {
+    const parent = asElement(lookup(add.parentId));
+    const masks = parent ? masksChildText(policy, parent) : false;
+    scrubTree(policy, lookup, add.node, masks, parent?.tagName ?? '');
+  }
+  for (const text of data.texts ?? []) {
+    if (typeof text.value !== 'string') continue;
+    const parent = lookup(text.id)?.parentElement ?? null;
+    if (parent && !RAW_TEXT_PARENTS.has(parent.tagName) && masksChildText(policy, parent)) text.value = maskText(text.value);
+  }
+  for (const change of data.attributes ?? []) {
+    const el = asElement(lookup(change.id));
+    if (el) change.attributes = scrubAttributes(policy, el, change.attributes);
+    else scrubDetachedAttributes({ type: NodeType.Element, id: change.id, attributes: change.attributes }, true);
+  }
+}
+
+function scrubInput(policy: RedactionPolicy, lookup: NodeLookup, data: InputData): void {
+  const el = asElement(lookup(data.id));
+  if (!el) {
+    data.text = maskValue(data.text);
+    return;
+  }
+  const labelOnly = hasLabelValue(el) && !policy.needsAttributeScrub(el);
+  if (policy.isValueMasked(el) && !labelOnly) data.text = maskValue(data.text);
+}
+
+/**
+ * Masks, in place, whatever in `event` the policy says must not leave the tab.
+ *
+ * @example
+ *   record({ emit: (e) => { scrubEvent(policy, (id) => record.mirror.getNode(id), e); send(e); } });
+ */
+export function scrubEvent(policy: RedactionPolicy, lookup: NodeLookup, event: RecordedEvent): RecordedEvent {
+  if (event.type === EventType.FullSnapshot && isRecord(event.data) && isRecord(event.data['node'])) {
+    scrubTree(policy, lookup, event.data['node'] as unknown as SerializedNode, false, '');
+    return event;
+  }
+  const source = incrementalSource(event);
+  if (source === IncrementalSource.Mutation) scrubMutation(policy, lookup, event.data as MutationData);
+  else if (source === IncrementalSource.Input) scrubInput(policy, lookup, event.data as InputData);
+  return event;
+}

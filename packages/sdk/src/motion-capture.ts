@@ -1,0 +1,92 @@
+/**
+ * Pointer and scroll capture at frame rate, replacing rrweb's (DESIGN.md: rrweb loses scroll
+ * positions because one throttle is shared by every element, and sends the cursor 500 ms
+ * late). We keep only the latest value per element and hand them to the frame writer once per
+ * animation frame, in rrweb's own event format so the stream stays rrweb-compatible.
+ */
+import { EventType, IncrementalSource, type RecordedEvent } from './rrweb-events.ts';
+
+export interface MotionCapture {
+  /** The coalesced events since the last call (pointer first, then one scroll per element). */
+  drain(): RecordedEvent[];
+  stop(): void;
+}
+
+export interface MotionCaptureOptions {
+  getId(node: Node): number;
+  isBlocked(el: Element): boolean;
+  /** Called when there is something to drain, so the writer can schedule a flush. */
+  onPending(): void;
+}
+
+/**
+ * @example
+ *   const motion = startMotionCapture({ getId: rec.getId, isBlocked: policy.isBlocked, onPending: writer.schedule });
+ */
+export function startMotionCapture(options: MotionCaptureOptions): MotionCapture {
+  let pointer: { x: number; y: number; id: number } | null = null;
+  const scrolls = new Map<number, { x: number; y: number }>();
+
+  const onScroll = (event: Event): void => {
+    try {
+      const target = event.target;
+      let id: number;
+      let x: number;
+      let y: number;
+      if (target === document || target === window) {
+        id = options.getId(document);
+        const root = document.scrollingElement ?? document.documentElement;
+        x = root.scrollLeft;
+        y = root.scrollTop;
+      } else if (target instanceof Element) {
+        if (options.isBlocked(target)) return;
+        id = options.getId(target);
+        x = target.scrollLeft;
+        y = target.scrollTop;
+      } else return;
+      if (id < 0) return;
+      scrolls.set(id, { x, y });
+      options.onPending();
+    } catch {
+      // A pointer or scroll sample is never worth an error in the page.
+    }
+  };
+
+  const onPointerMove = (event: PointerEvent): void => {
+    try {
+      const target = event.target instanceof Node ? event.target : document;
+      pointer = { x: event.clientX, y: event.clientY, id: options.getId(target) };
+      options.onPending();
+    } catch {
+      // see above
+    }
+  };
+
+  const listenOptions = { capture: true, passive: true } as const;
+  document.addEventListener('scroll', onScroll, listenOptions);
+  window.addEventListener('pointermove', onPointerMove, listenOptions);
+
+  return {
+    drain() {
+      const events: RecordedEvent[] = [];
+      const timestamp = Date.now();
+      if (pointer) {
+        events.push({
+          type: EventType.IncrementalSnapshot,
+          timestamp,
+          data: { source: IncrementalSource.MouseMove, positions: [{ ...pointer, timeOffset: 0 }] },
+        });
+        pointer = null;
+      }
+      for (const [id, pos] of scrolls) {
+        events.push({ type: EventType.IncrementalSnapshot, timestamp, data: { source: IncrementalSource.Scroll, id, ...pos } });
+      }
+      scrolls.clear();
+      return events;
+    },
+    stop() {
+      document.removeEventListener('scroll', onScroll, listenOptions);
+      window.removeEventListener('pointermove', onPointerMove, listenOptions);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The only file that knows rrweb. Everything else talks to `Recorder`, so the recorder can be
+ * patched or replaced (DESIGN.md) without touching transport, redaction or framing.
+ */
+import { record } from '@rrweb/record';
+import type { RecordedEvent } from './rrweb-events.ts';
+import type { RedactionPolicy } from './redaction.ts';
+
+export interface Recorder {
+  /** Emits Meta + FullSnapshot at once (a keyframe). */
+  takeFullSnapshot(): void;
+  /** The recorder's id of a node, or -1 when it is not recorded. */
+  getId(node: Node): number;
+  getNode(id: number): Node | null;
+  stop(): void;
+}
+
+export interface RecorderOptions {
+  policy: RedactionPolicy;
+  /** Receives every event; must not throw (it is wrapped anyway). */
+  emit(event: RecordedEvent): void;
+  onError(error: unknown): void;
+}
+
+/** We capture scroll ourselves (motion-capture.ts); this makes rrweb's throttled one nearly idle. */
+const RRWEB_SCROLL_THROTTLE_MS = 60 * 60 * 1000;
+
+/**
+ * Starts recording the document. Returns null when rrweb could not start (reported via onError).
+ *
+ * @example
+ *   const rec = startRecorder({ policy, emit: (e) => writer.push(e), onError: report });
+ */
+export function startRecorder(options: RecorderOptions): Recorder | null {
+  const { policy } = options;
+  let stopRecording: (() => void) | undefined;
+  try {
+    stopRecording = record<RecordedEvent>({
+      emit: (event) => {
+        try {
+          options.emit(event);
+        } catch (error) {
+          options.onError(error);
+        }
+      },
+      maskAllInputs: true,
+      maskInputFn: (text, element) => policy.maskInput(text, element),
+      maskTextSelector: policy.maskTextSelector,
+      maskTextFn: (text, element) => policy.maskText(text, element),
+      blockSelector: policy.blockSelector,
+      recordCanvas: false,
+      inlineStylesheet: true,
+      collectFonts: false,
+      inlineImages: false,
+      // rrweb's mousemove is batched every 500 ms and its scroll throttle is shared by every
+      // element; both are replaced by motion-capture.ts.
+      sampling: { mousemove: false, scroll: RRWEB_SCROLL_THROTTLE_MS, input: 'all' },
+      errorHandler: (error) => {
+        options.onError(error);
+        return true; // handled: rrweb must not rethrow into the page
+      },
+    });
+  } catch (error) {
+    options.onError(error);
+    return null;
+  }
+  if (!stopRecording) return null;
+  const stop = stopRecording;
+  return {
+    takeFullSnapshot: () => {
+      try {
+        record.takeFullSnapshot(true);
+      } catch (error) {
+        options.onError(error);
+      }
+    },
+    getId: (node) => record.mirror.getId(node),
+    getNode: (id) => record.mirror.getNode(id),
+    stop: () => {
+      try {
+        stop();
+      } catch (error) {
+        options.onError(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { DEFAULT_MAX_FRAME_BYTES, SESSION_CODE_TTL_MS } from '@samepage/protocol';
+
+/** Every setting of the server, read once at start-up. README.md has the same table. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Public URL of this server, e.g. https://cobrowse.example.com; used in printed links. */
+  publicUrl: string | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  logLevel: string;
+  codeTtlMs: number;
+  hostResumeGraceMs: number;
+  hostUnloadGraceMs: number;
+  maxFrameBytes: number;
+  /** Bytes of keyframe + deltas kept per session for late joiners before a new keyframe is asked for. */
+  maxSessionCacheBytes: number;
+  joinAttemptsPerMinute: number;
+  loginAttemptsPerMinute: number;
+  helloTimeoutMs: number;
+  authSessionTtlMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readUrl(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return url.origin;
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Validates the environment once, with defaults; throws a ConfigError naming the bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const adminEmail = env.ADMIN_EMAIL || null;
+  if (adminEmail !== null && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
+  const adminPassword = env.ADMIN_PASSWORD || null;
+  if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters');
+  return {
+    port: readInt(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    publicUrl: readUrl(env, 'PUBLIC_URL'),
+    adminEmail,
+    adminPassword,
+    logLevel,
+    codeTtlMs: readInt(env, 'CODE_TTL_MS', SESSION_CODE_TTL_MS, 100, 24 * 3600 * 1000),
+    hostResumeGraceMs: readInt(env, 'HOST_RESUME_GRACE_MS', 30_000, 100, 3600 * 1000),
+    hostUnloadGraceMs: readInt(env, 'HOST_UNLOAD_GRACE_MS', 10_000, 100, 3600 * 1000),
+    maxFrameBytes: readInt(env, 'MAX_FRAME_BYTES', DEFAULT_MAX_FRAME_BYTES, 1024, 256 * 1024 * 1024),
+    maxSessionCacheBytes: readInt(env, 'MAX_SESSION_CACHE_BYTES', 24 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    joinAttemptsPerMinute: readInt(env, 'JOIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
+    loginAttemptsPerMinute: readInt(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
+    helloTimeoutMs: readInt(env, 'HELLO_TIMEOUT_MS', 10_000, 100, 600_000),
+    authSessionTtlMs: readInt(env, 'AUTH_SESSION_TTL_MS', 12 * 3600 * 1000, 60_000, 365 * 24 * 3600 * 1000),
+  };
+}

@@ -1,0 +1,56 @@
+import type { Generated } from 'kysely';
+
+/** Every table has tenant_id, except the instance-wide ones (tenants, settings). */
+export interface Database {
+  settings: { key: string; value: string };
+  tenants: { id: string; name: string; created_at: number };
+  users: {
+    id: string;
+    tenant_id: string;
+    email: string;
+    name: string;
+    password_hash: string;
+    role: string;
+    disabled: number;
+    created_at: number;
+  };
+  auth_sessions: { id: string; tenant_id: string; user_id: string; created_at: number; expires_at: number };
+  sites: {
+    id: string;
+    tenant_id: string;
+    name: string;
+    site_key: string;
+    allowed_origins: string;
+    redaction: string;
+    created_at: number;
+  };
+  sessions: {
+    id: string;
+    tenant_id: string;
+    site_id: string;
+    started_at: number;
+    ended_at: number | null;
+    ended_by: string | null;
+    end_reason: string | null;
+  };
+  session_participants: {
+    id: string;
+    tenant_id: string;
+    session_id: string;
+    user_id: string | null;
+    name: string;
+    role: string;
+    joined_at: number;
+    left_at: number | null;
+  };
+  audit_log: {
+    id: Generated<number>;
+    tenant_id: string;
+    at: number;
+    actor_type: string;
+    actor_id: string | null;
+    action: string;
+    session_id: string | null;
+    detail: string;
+  };
+}

@@ -1,0 +1,154 @@
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import type { ClientMessage, ClientMessageOf } from '@samepage/protocol';
+import { newId, newSecret, safeEqual } from '../ids.ts';
+import { isOriginAllowed } from '../http/origin.ts';
+import type { SiteRecord } from '../store.ts';
+import { LiveSession } from './live-session.ts';
+import type { Peer } from './peer.ts';
+import type { MessageHandler, Relay } from './relay.ts';
+import { assertNever } from './session-state.ts';
+
+/** The customer's tab: authenticated by site key and Origin; owns at most one session. */
+export class HostHandler implements MessageHandler {
+  private site: SiteRecord | null = null;
+  private session: LiveSession | null = null;
+  private pending: ClientMessage[] | null = [];
+  private frameQueue: Uint8Array[] = [];
+
+  constructor(
+    private readonly relay: Relay,
+    private readonly peer: Peer,
+    private readonly req: IncomingMessage,
+    private log: Logger,
+  ) {}
+
+  start(hello: ClientMessageOf<'host_hello'>): void {
+    this.verify(hello).catch((err: unknown) => {
+      this.log.error({ err }, 'host hello failed');
+      this.peer.fail('database_unavailable');
+      this.peer.close(1013, 'database_unavailable');
+    });
+  }
+
+  private async verify(hello: ClientMessageOf<'host_hello'>): Promise<void> {
+    const { store, config } = this.relay.deps;
+    const site = await store.findSiteByKey(hello.siteKey);
+    if (!site) return this.peer.fail('unknown_site_key');
+    if (!isOriginAllowed(this.peer.origin, site.allowedOrigins, this.req)) return this.peer.fail('origin_not_allowed');
+    this.site = site;
+    this.log = this.log.child({ tenantId: site.tenantId, siteId: site.id });
+    if (hello.resume) {
+      const session = this.relay.sessions.get(hello.resume.sessionId);
+      if (!session || session.ended || session.tenantId !== site.tenantId || !safeEqual(session.resumeToken, hello.resume.token)) {
+        return this.peer.fail('session_ended', 'This session has ended; start a new one.');
+      }
+      this.attach(session);
+      session.page = hello.page;
+      const replaced = session.host;
+      session.host = this.peer;
+      if (replaced && replaced !== this.peer) replaced.close(4409, 'replaced');
+      session.apply({ type: 'host_resumed' });
+      session.clearGrace();
+      this.peer.sendMessage({
+        type: 'welcome',
+        v: 1,
+        connId: this.peer.connId,
+        redaction: site.redaction,
+        resumed: { sessionId: session.id, participants: session.participants(), nextEpoch: session.cache.currentEpoch + 1, nextSeq: session.cache.nextSeq },
+      });
+      session.sendHostStatus();
+      this.log.info('host resumed');
+    } else {
+      this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, redaction: site.redaction });
+    }
+    void config;
+    const queued = this.pending ?? [];
+    this.pending = null;
+    for (const m of queued) this.onMessage(m);
+    const frames = this.frameQueue.splice(0);
+    for (const f of frames) this.onBinary(f);
+  }
+
+  private attach(session: LiveSession): void {
+    this.session = session;
+    this.log = this.log.child({ sessionId: session.id });
+  }
+
+  onMessage(message: ClientMessage): void {
+    if (this.pending) {
+      if (this.pending.length >= 16) return this.peer.fail('unexpected_message', 'Too many messages before the hello was answered.');
+      this.pending.push(message);
+      return;
+    }
+    switch (message.type) {
+      case 'session_start':
+        return this.startSession();
+      case 'session_end':
+        if (!this.session) return this.peer.fail('unexpected_message', 'There is no session to end.');
+        this.session.apply({ type: 'host_stopped' });
+        return;
+      case 'host_unload':
+        if (this.session?.apply({ type: 'host_unloading' })) this.session.sendHostStatus();
+        return;
+      case 'host_visibility':
+        if (this.session?.apply({ type: 'host_visibility', visible: message.visible })) this.session.sendHostStatus();
+        return;
+      case 'host_hello':
+      case 'agent_hello':
+      case 'join':
+      case 'leave':
+      case 'pointer':
+      case 'keyframe_request':
+        return this.peer.fail('unexpected_message', `A customer's tab may not send ${message.type}.`);
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private startSession(): void {
+    const site = this.site;
+    if (!site) return;
+    if (this.session) return this.peer.fail('unexpected_message', 'A session is already running on this connection.');
+    const { store, config } = this.relay.deps;
+    const id = newId('ses');
+    const session = new LiveSession(id, site.tenantId, site.id, newSecret(24), this.peer, config.maxSessionCacheBytes, store, this.log.child({ sessionId: id }), (s) => {
+      this.relay.sessions.delete(s.id);
+      this.relay.codes.revokeSession(s.id);
+    });
+    this.relay.sessions.set(id, session);
+    this.attach(session);
+    const { code, expiresAt } = this.relay.codes.issue(id, site.tenantId);
+    this.peer.sendMessage({ type: 'session_created', sessionId: id, code, expiresAt, resumeToken: session.resumeToken });
+    this.log.info('session started');
+    store.recordSessionStart({ id, tenantId: site.tenantId, siteId: site.id }).catch((err: unknown) => this.log.error({ err }, 'could not record session start'));
+    store.audit(site.tenantId, { type: 'customer', id: null }, 'session.start', id, { siteId: site.id }).catch((err: unknown) => this.log.error({ err }, 'could not audit'));
+  }
+
+  onBinary(frame: Uint8Array): void {
+    if (this.pending) {
+      if (this.frameQueue.length >= 64) return this.peer.fail('unexpected_message', 'Too many frames before the hello was answered.');
+      this.frameQueue.push(frame);
+      return;
+    }
+    const session = this.session;
+    if (!session || session.ended) return this.peer.fail('unexpected_message', 'Start a session before sending DOM frames.');
+    if (session.host !== this.peer) return;
+    const verdict = session.cache.accept(frame);
+    if (!verdict.ok) return this.peer.fail('bad_frame', verdict.reason);
+    for (const viewer of session.viewers.values()) viewer.peer.sendFrame(frame);
+    if (verdict.overBudget) this.peer.sendMessage({ type: 'keyframe_needed', reason: 'cache_full' });
+  }
+
+  onClose(): void {
+    const session = this.session;
+    if (!session || session.ended || session.host !== this.peer) return;
+    session.host = null;
+    const unloading = session.state.awayReason === 'unloading';
+    session.apply({ type: 'host_dropped' });
+    session.sendHostStatus();
+    const { config } = this.relay.deps;
+    session.startGrace(unloading ? config.hostUnloadGraceMs : config.hostResumeGraceMs);
+    this.log.info({ unloading }, 'host disconnected; waiting for resume');
+  }
+}

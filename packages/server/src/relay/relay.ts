@@ -1,0 +1,142 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { Logger } from 'pino';
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, decodeClientMessage, type ClientMessage } from '@samepage/protocol';
+import type { Config } from '../config.ts';
+import type { Store, UserRecord } from '../store.ts';
+import { newId } from '../ids.ts';
+import { CodeBook } from './code-book.ts';
+import { Peer } from './peer.ts';
+import { HostHandler } from './host-handler.ts';
+import { AgentHandler } from './agent-handler.ts';
+import type { LiveSession } from './live-session.ts';
+import { RateLimiter } from '../rate-limiter.ts';
+import { isSameOrigin } from '../http/origin.ts';
+
+export interface RelayDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  /** Resolves the console's login cookie to a user, or null. */
+  authenticate(req: IncomingMessage): Promise<UserRecord | null>;
+}
+
+/** What a connection does with each message once its hello has been accepted. */
+export interface MessageHandler {
+  onMessage(message: ClientMessage): void;
+  onBinary(frame: Uint8Array): void;
+  onClose(): void;
+}
+
+/** The WebSocket relay: accepts hosts and agents on /ws and routes between them. */
+export class Relay {
+  readonly sessions = new Map<string, LiveSession>();
+  readonly codes: CodeBook;
+  readonly joinLimiter: RateLimiter;
+  private readonly wss: WebSocketServer;
+
+  constructor(readonly deps: RelayDeps) {
+    this.codes = new CodeBook(deps.config.codeTtlMs);
+    this.joinLimiter = new RateLimiter(deps.config.joinAttemptsPerMinute, 60_000);
+    // ws refuses anything past maxPayload with 1009; frames between our limit and that get 4413.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes + 1024 * 1024, perMessageDeflate: false });
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.accept(ws, req).catch((err: unknown) => {
+        this.deps.log.error({ err }, 'connection setup failed');
+        ws.close(1011, 'internal');
+      });
+    });
+  }
+
+  private async accept(ws: WebSocket, req: IncomingMessage): Promise<void> {
+    const connId = newId('conn');
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : null;
+    const peer = new Peer(connId, ws, ip, origin);
+    const log = this.deps.log.child({ connId });
+    // Queue what arrives while the cookie is being checked, with a hard cap.
+    const early: Array<{ data: RawData; isBinary: boolean }> = [];
+    let handler: MessageHandler | null = null;
+    let user: UserRecord | null = null;
+    let ready = false;
+    const helloTimer = setTimeout(() => {
+      if (!handler) peer.fail('hello_timeout');
+    }, this.deps.config.helloTimeoutMs);
+
+    const dispatch = (data: RawData, isBinary: boolean) => {
+      try {
+        handler = this.dispatch(peer, req, handler, data, isBinary, log, user) ?? handler;
+        if (handler) clearTimeout(helloTimer);
+      } catch (err) {
+        log.error({ err }, 'message handler failed');
+        peer.fail('internal');
+      }
+    };
+    ws.on('message', (data, isBinary) => {
+      if (!ready) {
+        if (early.length >= 16) return peer.fail('unexpected_message', 'Too many messages before the connection was ready.');
+        early.push({ data, isBinary });
+        return;
+      }
+      dispatch(data, isBinary);
+    });
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      peer.closed = true;
+      handler?.onClose();
+    });
+    ws.on('error', (err) => log.debug({ err }, 'socket error'));
+
+    user = await this.deps.authenticate(req).catch(() => null);
+    ready = true;
+    for (const m of early.splice(0)) dispatch(m.data, m.isBinary);
+  }
+
+  /** Routes one frame. Returns the handler chosen by a hello, if this frame was the hello. */
+  private dispatch(peer: Peer, req: IncomingMessage, handler: MessageHandler | null, data: RawData, isBinary: boolean, log: Logger, user: UserRecord | null): MessageHandler | null {
+    if (peer.closed) return null;
+    const bytes = toBytes(data);
+    if (isBinary) {
+      if (bytes.byteLength > this.deps.config.maxFrameBytes) return peer.fail('frame_too_large'), null;
+      if (!handler) return peer.fail('unexpected_message', 'The first message must be a hello.'), null;
+      handler.onBinary(bytes);
+      return null;
+    }
+    if (bytes.byteLength > MAX_MESSAGE_BYTES) return peer.fail('frame_too_large'), null;
+    const decoded = decodeClientMessage(Buffer.from(bytes).toString('utf8'));
+    if (!decoded.ok) return peer.fail(decoded.code, `${decoded.detail}`), null;
+    const message = decoded.value;
+    if (handler) {
+      if (message.type === 'host_hello' || message.type === 'agent_hello') return peer.fail('unexpected_message', 'Hello was already sent.'), null;
+      handler.onMessage(message);
+      return null;
+    }
+    if (message.type !== 'host_hello' && message.type !== 'agent_hello') return peer.fail('unexpected_message', 'The first message must be a hello.'), null;
+    if (message.v !== PROTOCOL_VERSION) return peer.fail('unsupported_version', `This server speaks protocol ${PROTOCOL_VERSION}; the client sent ${message.v}.`), null;
+    if (message.type === 'agent_hello') {
+      if (peer.origin && !isSameOrigin(peer.origin, req)) return peer.fail('origin_not_allowed', 'The console must be opened from this server.'), null;
+      if (!user) return peer.fail('unauthorized'), null;
+      const agent = new AgentHandler(this, peer, user, log.child({ userId: user.id, tenantId: user.tenantId }));
+      agent.start();
+      return agent;
+    }
+    const host = new HostHandler(this, peer, req, log);
+    host.start(message);
+    return host;
+  }
+
+  close(): void {
+    for (const client of this.wss.clients) client.close(1012, 'server_shutting_down');
+    this.wss.close();
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { loadConfig, type Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { createStore, type Store } from './store.ts';
+import { bootstrap, type BootstrapResult } from './bootstrap.ts';
+import { buildApp } from './http/app.ts';
+import { createAuthenticator } from './http/auth-routes.ts';
+import { Relay } from './relay/relay.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  store: Store;
+  relay: Relay;
+  boot: BootstrapResult;
+  admin: { email: string; password: string };
+  demoSiteKey: string;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'] });
+}
+
+/** Starts the whole product (HTTP API, relay, console, SDK and demo) for a validated config. */
+export async function runServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
+  const db = await openDatabase(config.dataDir);
+  const store = createStore(db);
+  const boot = await bootstrap(config, store);
+  const app = buildApp({ config, store, log, demoSiteKey: boot.demoSiteKey });
+  const relay = new Relay({ config, store, log, authenticate: createAuthenticator(store) });
+  app.server.on('upgrade', (req, socket, head) => {
+    const pathname = (req.url ?? '').split('?')[0];
+    if (pathname === '/ws') relay.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const port = (app.server.address() as AddressInfo).port;
+  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  let closed = false;
+  return {
+    url,
+    port,
+    config,
+    store,
+    relay,
+    boot,
+    admin: { email: boot.adminEmail, password: boot.generatedPassword ?? boot.knownPassword ?? '' },
+    demoSiteKey: boot.demoSiteKey,
+    async close() {
+      if (closed) return;
+      closed = true;
+      relay.close();
+      await app.close();
+      await db.destroy();
+    },
+  };
+}
+
+export interface StartServerOptions {
+  env?: Record<string, string | undefined>;
+  /** Print logs (off by default in tests). */
+  log?: boolean;
+}
+
+/**
+ * The test factory: a real server on a free port with a fresh data directory, unless `env`
+ * says otherwise. Example: `const server = await startServer(); t.after(() => server.close());`
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const env = { ...options.env };
+  const tempDir = env.DATA_DIR ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'samepage-test-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: tempDir ?? undefined,
+    ADMIN_EMAIL: 'admin@example.test',
+    ADMIN_PASSWORD: 'correct horse battery staple',
+    LOG_LEVEL: options.log ? 'info' : 'silent',
+    ...env,
+  });
+  const server = await runServer(config);
+  const close = server.close;
+  server.close = async () => {
+    await close();
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+  };
+  return server;
+}
