@@ -45,6 +45,8 @@ export interface FrameWriter {
   /** Ask for a flush at the next animation frame (used by motion capture). */
   schedule(): void;
   flushNow(): void;
+  /** Raises epoch and seq to at least these (the server's numbering after a resume). */
+  advanceTo(floor: FrameCounters): void;
   /** Resolves when every frame built so far has been handed to the sink. */
   idle(): Promise<void>;
   stop(): void;
@@ -180,6 +182,10 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
     },
     schedule,
     flushNow,
+    advanceTo(floor) {
+      epoch = Math.max(epoch, floor.epoch);
+      seq = Math.max(seq, floor.seq);
+    },
     idle: () => chain,
     stop() {
       stopped = true;

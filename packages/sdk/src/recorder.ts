@@ -22,6 +22,17 @@ export interface RecorderOptions {
   onError(error: unknown): void;
 }
 
+/**
+ * The recorder's node ids, usable before startRecorder returns: rrweb emits the first full
+ * snapshot synchronously inside record(), and the redaction gate must see live nodes then.
+ */
+export function getNodeId(node: Node): number {
+  return record.mirror.getId(node);
+}
+export function getNodeById(id: number): Node | null {
+  return record.mirror.getNode(id);
+}
+
 /** We capture scroll ourselves (motion-capture.ts); this makes rrweb's throttled one nearly idle. */
 const RRWEB_SCROLL_THROTTLE_MS = 60 * 60 * 1000;
 
@@ -74,8 +85,8 @@ export function startRecorder(options: RecorderOptions): Recorder | null {
         options.onError(error);
       }
     },
-    getId: (node) => record.mirror.getId(node),
-    getNode: (id) => record.mirror.getNode(id),
+    getId: getNodeId,
+    getNode: getNodeById,
     stop: () => {
       try {
         stop();

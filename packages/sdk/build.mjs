@@ -1,0 +1,39 @@
+// Builds the two browser bundles and checks them against their size budgets (gzip).
+//   dist/sdk.js      the loader, embedded by sites; must stay tiny
+//   dist/capture.js  loaded when a session starts
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const LOADER_BUDGET = 4 * 1024;
+const TOTAL_BUDGET = 45 * 1024;
+
+const common = {
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2020',
+  legalComments: 'eof',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: here,
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src/loader.ts'], outfile: 'dist/sdk.js' }),
+  build({ ...common, entryPoints: ['src/capture.ts'], outfile: 'dist/capture.js' }),
+]);
+
+const gz = (file) => gzipSync(readFileSync(new URL(file, import.meta.url)), { level: 9 }).byteLength;
+const loader = gz('./dist/sdk.js');
+const capture = gz('./dist/capture.js');
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+console.log(`dist/sdk.js      ${kb(loader)} gzip (budget ${kb(LOADER_BUDGET)})`);
+console.log(`dist/capture.js  ${kb(capture)} gzip`);
+console.log(`total            ${kb(loader + capture)} gzip (budget ${kb(TOTAL_BUDGET)})`);
+if (loader > LOADER_BUDGET || loader + capture > TOTAL_BUDGET) {
+  console.error('Bundle size budget exceeded.');
+  process.exit(1);
+}

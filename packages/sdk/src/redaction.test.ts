@@ -1,0 +1,197 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { bundleForPage, launchChromium, openFixture } from './test-support/browser.ts';
+import { MASKED_TEXT, MASKED_VALUE } from './redaction.ts';
+
+const FIXTURE = `<!doctype html><html><body>
+  <form>
+    <input id="email" name="email" value="ann@example.com">
+    <input id="password" type="password" value="hunter2">
+    <input id="otp" autocomplete="one-time-code" value="123456">
+    <input id="ccnum" autocomplete="cc-number" value="4242424242424242" data-samepage-allow>
+    <input id="cardNumber" name="cardNumber" value="4242424242424242" data-samepage-allow>
+    <input id="cvc" placeholder="CVC" value="123" data-samepage-allow>
+    <input id="expiry" aria-label="Expiry date (MM/YY)" value="12/29" data-samepage-allow>
+    <input id="exp-month" name="exp_month" value="12" data-samepage-allow>
+    <input id="business" name="businessName" value="Acme" data-samepage-allow>
+    <input id="search" type="search" value="blue shoes" data-samepage-allow>
+    <div data-samepage-allow><input id="nested-allow" name="city" value="Paris"><input id="nested-pw" type="password" value="x"></div>
+    <select id="country"><option selected>France</option></select>
+    <textarea id="notes">private notes</textarea>
+    <input id="hidden" type="hidden" value="csrf-token-123">
+    <input id="agree" type="checkbox" value="yes">
+  </form>
+  <div id="account" data-samepage-redact title="Account of Ann"><p id="iban">FR76 3000 6000 0112</p>
+    <input id="inside-redact" value="abc" placeholder="Your IBAN" data-samepage-allow>
+    <img id="avatar" alt="Ann Smith" src="data:,">
+  </div>
+  <section class="tenant-secret"><span id="tenant-text">tenant secret</span></section>
+  <div id="blocked" data-samepage-block style="width:120px;height:40px">blocked secret</div>
+  <p id="public">Public text</p>
+</body></html>`;
+
+const HARNESS = `
+  import * as redaction from './redaction.ts';
+  import { scrubEvent } from './event-scrubber.ts';
+  import { startRecorder, getNodeById } from './recorder.ts';
+  (window as any).__sp = { redaction, scrubEvent, startRecorder, getNodeById };
+`;
+
+declare global {
+  interface Window {
+    __sp: {
+      redaction: typeof import('./redaction.ts');
+      scrubEvent: typeof import('./event-scrubber.ts').scrubEvent;
+      startRecorder: typeof import('./recorder.ts').startRecorder;
+      getNodeById: typeof import('./recorder.ts').getNodeById;
+    };
+    __events: unknown[];
+    __errors: unknown[];
+  }
+}
+
+describe('redaction in a real DOM', () => {
+  let browser: Browser;
+  let page: Page;
+  before(async () => {
+    const [b, script] = await Promise.all([launchChromium(), bundleForPage(HARNESS)]);
+    browser = b;
+    page = await openFixture(browser, FIXTURE, script);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  const decide = (rules?: { redact: string[]; block: string[]; allow: string[] }) =>
+    page.evaluate((r) => {
+      const policy = window.__sp.redaction.createRedactionPolicy(r);
+      const out: Record<string, { sensitive: boolean; masked: boolean; text: boolean; blocked: boolean; scrub: boolean }> = {};
+      for (const el of Array.from(document.querySelectorAll('[id]'))) {
+        out[el.id] = {
+          sensitive: policy.isSensitiveField(el),
+          masked: policy.isValueMasked(el),
+          text: policy.isTextRedacted(el),
+          blocked: policy.isBlocked(el),
+          scrub: policy.needsAttributeScrub(el),
+        };
+      }
+      return out;
+    }, rules);
+
+  test('password, one-time-code, cc-* and card-like fields are always masked, even with data-samepage-allow', async () => {
+    const d = await decide();
+    for (const id of ['password', 'otp', 'ccnum', 'cardNumber', 'cvc', 'expiry', 'exp-month', 'nested-pw']) {
+      assert.equal(d[id]?.sensitive, true, `${id} is sensitive`);
+      assert.equal(d[id]?.masked, true, `${id} is masked`);
+    }
+  });
+
+  test('every field is masked by default; data-samepage-allow on the field or an ancestor lets a harmless value through', async () => {
+    const d = await decide();
+    for (const id of ['email', 'country', 'notes', 'hidden']) assert.equal(d[id]?.masked, true, `${id} masked by default`);
+    for (const id of ['business', 'search', 'nested-allow']) {
+      assert.equal(d[id]?.sensitive, false, `${id} is not sensitive`);
+      assert.equal(d[id]?.masked, false, `${id} is allowed`);
+    }
+  });
+
+  test('data-samepage-redact covers descendants, wins over allow, and asks for attribute scrubbing', async () => {
+    const d = await decide();
+    assert.equal(d['iban']?.text, true);
+    assert.equal(d['inside-redact']?.masked, true);
+    assert.equal(d['avatar']?.scrub, true);
+    assert.equal(d['public']?.text, false);
+    assert.equal(d['blocked']?.blocked, true);
+  });
+
+  test("the site's rules from welcome add selectors, and invalid ones are ignored", async () => {
+    const d = await decide({ redact: ['.tenant-secret', '!!bad'], block: ['#public'], allow: ['#email'] });
+    assert.equal(d['tenant-text']?.text, true);
+    assert.equal(d['public']?.blocked, true);
+    assert.equal(d['email']?.masked, false);
+    const rejected = await page.evaluate(() => window.__sp.redaction.createRedactionPolicy({ redact: ['!!bad'], block: [], allow: [] }).rejectedSelectors);
+    assert.deepEqual(rejected, ['!!bad']);
+  });
+
+  test('masks are constants that do not reveal length; empty and whitespace stay as they are', async () => {
+    const r = await page.evaluate(() => {
+      const { maskValue, maskText } = window.__sp.redaction;
+      return [maskValue('a'), maskValue('a much longer secret'), maskValue(''), maskText('x'), maskText('long text here'), maskText('  \n ')];
+    });
+    assert.deepEqual(r, [MASKED_VALUE, MASKED_VALUE, '', MASKED_TEXT, MASKED_TEXT, '  \n ']);
+  });
+
+  test('scrubAttributes blanks value, placeholder, title, aria-label and alt of redacted elements', async () => {
+    const r = await page.evaluate(() => {
+      const { createRedactionPolicy, scrubAttributes } = window.__sp.redaction;
+      const policy = createRedactionPolicy();
+      const q = (s: string) => document.querySelector(s)!;
+      return {
+        inside: scrubAttributes(policy, q('#inside-redact'), { value: 'abc', placeholder: 'Your IBAN', id: 'inside-redact' }),
+        account: scrubAttributes(policy, q('#account'), { title: 'Account of Ann' }),
+        avatar: scrubAttributes(policy, q('#avatar'), { alt: 'Ann Smith', src: 'data:,' }),
+        password: scrubAttributes(policy, q('#password'), { value: 'hunter2', 'aria-label': 'Password for ann' }),
+        email: scrubAttributes(policy, q('#email'), { value: 'ann@example.com', placeholder: 'Email' }),
+        checkbox: scrubAttributes(policy, q('#agree'), { value: 'yes' }),
+      };
+    });
+    assert.deepEqual(r.inside, { value: MASKED_VALUE, placeholder: MASKED_TEXT, id: 'inside-redact' });
+    assert.deepEqual(r.account, { title: MASKED_TEXT });
+    assert.deepEqual(r.avatar, { alt: MASKED_TEXT, src: 'data:,' });
+    assert.deepEqual(r.password, { value: MASKED_VALUE, 'aria-label': MASKED_TEXT });
+    assert.deepEqual(r.email, { value: MASKED_VALUE, placeholder: 'Email' }, 'a plain field keeps its placeholder');
+    assert.deepEqual(r.checkbox, { value: 'yes' }, 'a checkbox value is a label, not typed text');
+  });
+
+  test('nothing secret reaches the recorded stream: full snapshot, typing, and mutations', async () => {
+    const json = await page.evaluate(async () => {
+      const { redaction, scrubEvent, startRecorder, getNodeById } = window.__sp;
+      const policy = redaction.createRedactionPolicy({ redact: ['.tenant-secret'], block: [], allow: [] });
+      window.__events = [];
+      window.__errors = [];
+      const rec = startRecorder({
+        policy,
+        emit: (e) => window.__events.push(JSON.parse(JSON.stringify(scrubEvent(policy, getNodeById, e)))),
+        onError: (e) => window.__errors.push(String(e)),
+      });
+      // Typing into fields, the way a person would (input events).
+      const type = (sel: string, value: string) => {
+        const el = document.querySelector<HTMLInputElement>(sel)!;
+        el.value = value;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      };
+      type('#password', 'typed-password-9');
+      type('#email', 'typed-email@example.com');
+      type('#cardNumber', '5555444433332222');
+      type('#search', 'red socks');
+      // Mutations: new content in a redacted area, attribute and text changes.
+      const p = document.createElement('p');
+      p.textContent = 'added secret text';
+      p.title = 'added secret title';
+      document.querySelector('#account')!.append(p);
+      document.querySelector('#iban')!.firstChild!.textContent = 'changed secret iban';
+      document.querySelector('#inside-redact')!.setAttribute('placeholder', 'new secret placeholder');
+      const late = document.createElement('input');
+      late.type = 'password';
+      late.setAttribute('value', 'late-password-value');
+      document.body.append(late);
+      await new Promise((r) => setTimeout(r, 50));
+      rec?.stop();
+      return JSON.stringify({ events: window.__events, errors: window.__errors });
+    });
+    const { events, errors } = JSON.parse(json) as { events: unknown[]; errors: string[] };
+    assert.deepEqual(errors, []);
+    assert.ok(events.length >= 3, 'recorded a snapshot and changes');
+    for (const secret of [
+      'ann@example.com', 'hunter2', '123456', '4242424242424242', '12/29', 'private notes', 'csrf-token-123',
+      'FR76', 'Your IBAN', 'Account of Ann', 'Ann Smith', 'tenant secret', 'blocked secret',
+      'typed-password-9', 'typed-email', '5555444433332222', 'added secret', 'changed secret', 'new secret placeholder', 'late-password-value',
+    ]) {
+      assert.ok(!json.includes(secret), `"${secret}" must not leave the tab`);
+    }
+    assert.ok(json.includes('red socks'), 'an allowed field is visible');
+    assert.ok(json.includes('Public text'), 'ordinary text is visible');
+    assert.ok(json.includes(MASKED_VALUE) && json.includes(MASKED_TEXT), 'masks are present');
+  });
+});
