@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { fetchCurrentUser, logOut, type User } from './api.ts';
 import { t } from './i18n/index.ts';
 import { navigate, useRoute, type Route } from './router.ts';
@@ -7,8 +7,12 @@ import { SessionContext } from './session/use-session.ts';
 import { AppShell } from './components/AppShell.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
-import { SessionPage } from './pages/SessionPage.tsx';
 import { installReplicaTestHook } from './replica/test-hook.ts';
+
+// The live view carries the replayer (most of the bundle): load it only when a session starts.
+const loadSessionPage = () => import('./pages/SessionPage.tsx');
+const preloadSessionPage = () => void loadSessionPage();
+const SessionPage = lazy(async () => ({ default: (await loadSessionPage()).SessionPage }));
 
 type Auth = { status: 'loading' } | { status: 'signed_out' } | { status: 'signed_in'; user: User };
 
@@ -67,9 +71,11 @@ export function App() {
     <SessionContext.Provider value={controller}>
       <AppShell user={auth.user} onLogOut={() => void signOut()}>
         {route.name === 'session' ? (
-          <SessionPage sessionId={route.sessionId} />
+          <Suspense fallback={<div className="boot">{t.loading}</div>}>
+            <SessionPage sessionId={route.sessionId} />
+          </Suspense>
         ) : (
-          <HomePage autoJoinCode={route.name === 'join' ? route.code : null} />
+          <HomePage autoJoinCode={route.name === 'join' ? route.code : null} onJoinStart={preloadSessionPage} />
         )}
       </AppShell>
     </SessionContext.Provider>

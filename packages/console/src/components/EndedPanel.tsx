@@ -17,8 +17,8 @@ function endedText(ended: NonNullable<SessionState['ended']>): string {
 export function EndedPanel({ ended, onBack }: { ended: NonNullable<SessionState['ended']>; onBack: () => void }) {
   return (
     <div className="ended-backdrop">
-      <div className="card ended-card" role="status">
-        <h2>{endedText(ended)}</h2>
+      <div className="card ended-card" role="status" aria-labelledby="ended-heading">
+        <h2 id="ended-heading">{endedText(ended)}</h2>
         <p className="muted">{t.endedHint}</p>
         <button type="button" className="button button-primary" onClick={onBack}>
           {t.backHome}

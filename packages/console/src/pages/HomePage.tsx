@@ -3,7 +3,7 @@ import { t } from '../i18n/index.ts';
 import { navigate } from '../router.ts';
 import { useSessionController, useSessionState } from '../session/use-session.ts';
 
-export function HomePage({ autoJoinCode }: { autoJoinCode: string | null }) {
+export function HomePage({ autoJoinCode, onJoinStart }: { autoJoinCode: string | null; onJoinStart: () => void }) {
   const controller = useSessionController();
   const state = useSessionState();
   const [code, setCode] = useState(autoJoinCode ?? '');
@@ -15,9 +15,10 @@ export function HomePage({ autoJoinCode }: { autoJoinCode: string | null }) {
     if (autoJoinCode && autoJoined.current !== autoJoinCode) {
       autoJoined.current = autoJoinCode;
       setCode(autoJoinCode);
+      onJoinStart();
       controller.join(autoJoinCode);
     }
-  }, [autoJoinCode, controller]);
+  }, [autoJoinCode, controller, onJoinStart]);
 
   useEffect(() => {
     if (state.phase === 'live' && state.sessionId) navigate({ name: 'session', sessionId: state.sessionId }, { replace: autoJoinCode !== null });
@@ -25,6 +26,7 @@ export function HomePage({ autoJoinCode }: { autoJoinCode: string | null }) {
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    onJoinStart();
     controller.join(code);
   };
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { Deflate, deflateSync } from 'fflate';
 import { FLAG_DEFLATE, FLAG_KEYFRAME, encodeDomFrame } from '@samepage/protocol';
 import { FrameDecoder, type FrameOutcome } from './frame-decoder.ts';
@@ -10,30 +11,23 @@ function json(events: unknown[]): Uint8Array {
   return encoder.encode(JSON.stringify(events));
 }
 
-/** Mirrors the SDK: a keyframe compressed alone, then one sync-flushed deflate stream per epoch. */
+/**
+ * Mirrors the SDK: a keyframe compressed alone, then one deflate-raw stream per epoch,
+ * sync-flushed after every frame. node:zlib is the reference encoder (Z_SYNC_FLUSH).
+ */
 function createSender(epoch: number, firstSeq: number) {
   let seq = firstSeq;
-  let out: Uint8Array[] = [];
-  const deflate = new Deflate({ level: 6 }, (chunk) => out.push(chunk));
-  const take = (): Uint8Array => {
-    const size = out.reduce((n, c) => n + c.byteLength, 0);
-    const bytes = new Uint8Array(size);
-    let at = 0;
-    for (const c of out) {
-      bytes.set(c, at);
-      at += c.byteLength;
-    }
-    out = [];
-    return bytes;
-  };
+  const stream = zlib.createDeflateRaw({ level: 6 });
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
   return {
     keyframe(events: unknown[]): Uint8Array {
       return encodeDomFrame({ flags: FLAG_KEYFRAME | FLAG_DEFLATE, epoch, seq: seq++ }, deflateSync(json(events)));
     },
-    delta(events: unknown[]): Uint8Array {
-      deflate.push(json(events));
-      deflate.flush(true);
-      return encodeDomFrame({ flags: FLAG_DEFLATE, epoch, seq: seq++ }, take());
+    async delta(events: unknown[]): Promise<Uint8Array> {
+      stream.write(json(events));
+      await new Promise<void>((resolve) => stream.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
+      return encodeDomFrame({ flags: FLAG_DEFLATE, epoch, seq: seq++ }, Buffer.concat(out.splice(0)));
     },
   };
 }
@@ -56,57 +50,84 @@ test('a keyframe is inflated on its own and yields its rrweb events', () => {
   assert.deepEqual(decoder.stats(), { epoch: 7, seq: 1, events: 2, keyframes: 1, resyncs: 0 });
 });
 
-test('the deltas of an epoch are inflated as one stream, each complete after its frame', () => {
+test('the deltas of an epoch are inflated as one stream, each complete after its frame', async () => {
   const sender = createSender(3, 10);
   const decoder = new FrameDecoder();
   expectKind(decoder.decode(sender.keyframe([meta, full])), 'keyframe');
   for (let i = 1; i <= 50; i++) {
-    const out = expectKind(decoder.decode(sender.delta([scroll(i), scroll(i + 1000)])), 'delta');
+    const out = expectKind(decoder.decode(await sender.delta([scroll(i), scroll(i + 1000)])), 'delta');
     assert.equal(out.seq, 10 + i);
     assert.deepEqual(out.events, [scroll(i), scroll(i + 1000)]);
   }
   assert.equal(decoder.stats().events, 2 + 100);
 });
 
-test('later deltas compress against earlier ones (shared dictionary across frames)', () => {
+test('later deltas compress against earlier ones (shared dictionary across frames)', async () => {
   const sender = createSender(1, 1);
   const decoder = new FrameDecoder();
   decoder.decode(sender.keyframe([meta, full]));
   const big = Array.from({ length: 20 }, (_, i) => ({ type: 3, timestamp: i, data: { source: 0, texts: [{ id: i, value: 'the same long text again and again' }] } }));
-  const first = sender.delta(big);
-  const second = sender.delta(big);
+  const first = await sender.delta(big);
+  const second = await sender.delta(big);
   assert.ok(second.byteLength < first.byteLength / 2, `${second.byteLength} vs ${first.byteLength}`);
   expectKind(decoder.decode(first), 'delta');
   assert.deepEqual(expectKind(decoder.decode(second), 'delta').events, big);
 });
 
-test('a gap in seq loses sync, asks for one keyframe, and drops deltas until it arrives', () => {
+test('a gap in seq loses sync, asks for one keyframe, and drops deltas until it arrives', async () => {
   const sender = createSender(2, 1);
   const decoder = new FrameDecoder();
   decoder.decode(sender.keyframe([meta, full]));
-  expectKind(decoder.decode(sender.delta([scroll(1)])), 'delta');
-  sender.delta([scroll(2)]); // lost on the way
-  const lost = expectKind(decoder.decode(sender.delta([scroll(3)])), 'lost_sync');
+  expectKind(decoder.decode(await sender.delta([scroll(1)])), 'delta');
+  await sender.delta([scroll(2)]); // lost on the way
+  const lost = expectKind(decoder.decode(await sender.delta([scroll(3)])), 'lost_sync');
   assert.equal(lost.requestKeyframe, true);
   assert.match(lost.reason, /gap/);
-  assert.equal(expectKind(decoder.decode(sender.delta([scroll(4)])), 'lost_sync').requestKeyframe, false);
+  assert.equal(expectKind(decoder.decode(await sender.delta([scroll(4)])), 'lost_sync').requestKeyframe, false);
 
   const next = createSender(3, 6);
   expectKind(decoder.decode(next.keyframe([meta, full])), 'keyframe');
-  assert.deepEqual(expectKind(decoder.decode(next.delta([scroll(5)])), 'delta').events, [scroll(5)]);
+  assert.deepEqual(expectKind(decoder.decode(await next.delta([scroll(5)])), 'delta').events, [scroll(5)]);
   assert.equal(decoder.stats().resyncs, 1);
 });
 
-test('a delta of another epoch, or before any keyframe, is out of sync', () => {
+test('a delta of another epoch, or before any keyframe, is out of sync', async () => {
   const decoder = new FrameDecoder();
   const sender = createSender(5, 1);
   sender.keyframe([meta, full]);
-  expectKind(decoder.decode(sender.delta([scroll(1)])), 'lost_sync');
+  expectKind(decoder.decode(await sender.delta([scroll(1)])), 'lost_sync');
 
   const a = createSender(8, 1);
   decoder.decode(a.keyframe([meta, full]));
   const b = createSender(9, 2);
-  assert.match(expectKind(decoder.decode(b.delta([scroll(1)])), 'lost_sync').reason, /epoch 9/);
+  assert.match(expectKind(decoder.decode(await b.delta([scroll(1)])), 'lost_sync').reason, /epoch 9/);
+});
+
+test('deltas of every size stay decodable frame by frame', async () => {
+  const sender = createSender(1, 1);
+  const decoder = new FrameDecoder();
+  decoder.decode(sender.keyframe([meta, full]));
+  for (let i = 0; i < 150; i++) {
+    const text = 'abcdefghij'.repeat((i * 37) % 400) + String(i);
+    const events = [{ type: 3, timestamp: i, data: { source: 0, texts: [{ id: i, value: text }] } }];
+    assert.deepEqual(expectKind(decoder.decode(await sender.delta(events)), 'delta').events, events);
+  }
+});
+
+test('deltas from fflate Deflate + flush() (the SDK encoder) decode frame by frame', () => {
+  // Not flush(true): in fflate 0.8.3 it misaligns the sync marker (fflate issue #267).
+  let chunks: Uint8Array[] = [];
+  const deflate = new Deflate({ level: 6 }, (chunk) => chunks.push(chunk));
+  const decoder = new FrameDecoder();
+  decoder.decode(createSender(1, 1).keyframe([meta, full]));
+  for (let i = 0; i < 300; i++) {
+    const events = [{ type: 3, timestamp: i, data: { source: 0, texts: [{ id: i, value: 'abc'.repeat((i * 13) % 200) }] } }];
+    chunks = [];
+    deflate.push(json(events));
+    deflate.flush();
+    const frame = encodeDomFrame({ flags: FLAG_DEFLATE, epoch: 1, seq: i + 2 }, Buffer.concat(chunks));
+    assert.deepEqual(expectKind(decoder.decode(frame), 'delta').events, events);
+  }
 });
 
 test('a corrupt keyframe or a frame that is not a DOM frame is reported, never thrown', () => {

@@ -20,6 +20,8 @@ export interface OverlayState {
 
 /** A keyframe request that goes unanswered this long may be repeated. */
 const KEYFRAME_RETRY_MS = 3000;
+/** Deltas kept for a view that is not mounted yet; past this, a fresh keyframe is cheaper. */
+const MAX_PENDING_DELTAS = 2000;
 /** How long a click ripple stays in the overlay state. */
 const CLICK_TTL_MS = 700;
 
@@ -47,7 +49,12 @@ export class ReplicaSession {
         break;
       case 'delta':
         if (this.adapter && !this.pendingKeyframe) this.applyDelta(outcome.events);
-        else this.pendingDeltas.push(outcome.events);
+        else if (this.pendingDeltas.length < MAX_PENDING_DELTAS) this.pendingDeltas.push(outcome.events);
+        else {
+          this.pendingKeyframe = null;
+          this.pendingDeltas = [];
+          this.askForKeyframe();
+        }
         break;
       case 'lost_sync':
         console.warn('[samepage] replica out of sync:', outcome.reason);

@@ -2,7 +2,7 @@
  * The live replica: the customer's viewport at its real size, scaled to fit the stage, with the
  * overlay on top. The agent's pointer goes back in the customer's document coordinates.
  */
-import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type MouseEvent, type RefObject } from 'react';
 import { t } from '../i18n/index.ts';
 import { createRrwebAdapter } from './rrweb-adapter.ts';
 import type { ReplicaSession } from './replica-session.ts';
@@ -19,7 +19,7 @@ export interface ReplicaViewProps {
   onPointer: (x: number | null, y: number | null) => void;
 }
 
-function useElementSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
+function useElementSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
   const [size, setSize] = useState({ width: 0, height: 0 });
   useLayoutEffect(() => {
     const el = ref.current;
@@ -78,7 +78,7 @@ export function ReplicaView({ replica, greyed, onPointer }: ReplicaViewProps) {
 
   useEffect(() => replica.refreshLayout(), [replica, scale]);
 
-  const handleMove = (event: React.MouseEvent<HTMLDivElement>) => {
+  const handleMove = (event: MouseEvent<HTMLDivElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
     const scroll = replica.getAdapter()?.scroll() ?? { x: 0, y: 0 };
     pointer.move((event.clientX - box.left) / scale + scroll.x, (event.clientY - box.top) / scale + scroll.y);

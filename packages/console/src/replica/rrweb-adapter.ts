@@ -17,7 +17,8 @@ import type { ReplicaAdapter, Rect } from './replica-adapter.ts';
 const BLOCKED_CLASS = 'samepage-blocked';
 
 const STYLE_RULES = [
-  `.rr-block, .${BLOCKED_CLASS} { background: #d1d5db !important; background-image: none !important; border-radius: 4px; }`,
+  // rr_width/rr_height are the recorded border box, so padding must not add to them.
+  `.rr-block, .${BLOCKED_CLASS} { background: #d1d5db !important; background-image: none !important; box-sizing: border-box !important; border-radius: 4px; }`,
   // Smooth scrolling in the customer's CSS would make replayed scrolls animate.
   'html, body, * { scroll-behavior: auto !important; }',
 ];
