@@ -4,6 +4,8 @@
  */
 import * as v from 'valibot';
 import { ERROR_CODES } from './errors.ts';
+import { CONTROL_FAILURES, controlActionSchema } from './control.ts';
+import { MAX_CHAT_TEXT, chatMessageSchema, drawOpSchema } from './collaboration.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -17,8 +19,11 @@ const coord = v.pipe(v.number(), v.finite(), v.minValue(-1e7), v.maxValue(1e7));
 export const participantSchema = v.object({
   id,
   name: shortText,
-  role: v.picklist(['host', 'agent']),
+  /** host = the customer; agent = a console user; guest = a friend the customer invited (view only). */
+  role: v.picklist(['host', 'agent', 'guest']),
   color: shortText,
+  /** The agent's role as shown to people, e.g. "Senior agent". */
+  title: v.optional(shortText),
 });
 export type Participant = v.InferOutput<typeof participantSchema>;
 
@@ -32,13 +37,32 @@ export const redactionRulesSchema = v.object({
 });
 export type RedactionRules = v.InferOutput<typeof redactionRulesSchema>;
 
-export const hostStatusSchema = v.picklist(['active', 'hidden', 'reconnecting', 'unloading']);
+export const hostStatusSchema = v.picklist(['active', 'idle', 'hidden', 'reconnecting', 'unloading']);
 export type HostStatus = v.InferOutput<typeof hostStatusSchema>;
 
 export const endedBySchema = v.picklist(['customer', 'agent', 'system']);
 export type EndedBy = v.InferOutput<typeof endedBySchema>;
 
 // ---- client -> server -------------------------------------------------------------------
+
+export const visitorIdentitySchema = v.object({
+  id: v.optional(v.pipe(v.string(), v.maxLength(256))),
+  name: v.optional(shortText),
+  email: v.optional(shortText),
+});
+export type VisitorIdentity = v.InferOutput<typeof visitorIdentitySchema>;
+
+export const visitorSchema = v.object({
+  /** The visitor's presence connection, used to address a co-browse request. */
+  visitorId: id,
+  siteId: id,
+  siteName: shortText,
+  identity: v.optional(visitorIdentitySchema),
+  page: v.object({ url: v.string(), title: v.string() }),
+  since: v.number(),
+  inSession: v.boolean(),
+});
+export type Visitor = v.InferOutput<typeof visitorSchema>;
 
 export const hostHelloSchema = v.object({
   type: v.literal('host_hello'),
@@ -47,13 +71,19 @@ export const hostHelloSchema = v.object({
   page: v.object({ url: v.pipe(v.string(), v.maxLength(4096)), title: v.pipe(v.string(), v.maxLength(1024)) }),
   /** Present when a page load or a network blip resumes a running session. */
   resume: v.optional(v.object({ sessionId: id, token: v.pipe(v.string(), v.maxLength(256)) })),
+  /** Set by `Samepage.identify()`. */
+  visitor: v.optional(visitorIdentitySchema),
 });
 export const agentHelloSchema = v.object({ type: v.literal('agent_hello'), v: v.number() });
-export const sessionStartSchema = v.object({ type: v.literal('session_start') });
+export const sessionStartSchema = v.object({
+  type: v.literal('session_start'),
+  /** Set when the customer accepted an agent's co-browse request; that agent joins at once. */
+  requestId: v.optional(id),
+});
 export const sessionEndSchema = v.object({ type: v.literal('session_end') });
 /** The host's page is about to unload (navigation or closing the tab). */
 export const hostUnloadSchema = v.object({ type: v.literal('host_unload') });
-export const hostVisibilitySchema = v.object({ type: v.literal('host_visibility'), visible: v.boolean() });
+export const hostVisibilitySchema = v.object({ type: v.literal('host_visibility'), visible: v.boolean(), idle: v.optional(v.boolean()) });
 export const joinSchema = v.object({ type: v.literal('join'), code: v.pipe(v.string(), v.maxLength(32)) });
 export const leaveSchema = v.object({ type: v.literal('leave') });
 /** An agent's pointer, in the customer's document coordinates (CSS px); null hides it. */
@@ -63,6 +93,57 @@ export const pointerSchema = v.object({
   y: v.nullable(coord),
 });
 export const keyframeRequestSchema = v.object({ type: v.literal('keyframe_request') });
+
+/** A logged-in agent joins a live session by id: needs `session.join_any` (supervisors). */
+export const joinSessionSchema = v.object({ type: v.literal('join_session'), sessionId: id });
+/** Presence of a tab with the SDK loaded, before any session: lets agents offer help. */
+export const visitorHelloSchema = v.object({
+  type: v.literal('visitor_hello'),
+  v: v.number(),
+  siteKey: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  page: v.object({ url: v.pipe(v.string(), v.maxLength(4096)), title: v.pipe(v.string(), v.maxLength(1024)) }),
+  identity: v.optional(visitorIdentitySchema),
+});
+export const visitorUpdateSchema = v.object({ type: v.literal('visitor_update'), identity: v.optional(visitorIdentitySchema) });
+/** A friend the customer invited, with the link's token: view only. */
+export const guestHelloSchema = v.object({ type: v.literal('guest_hello'), v: v.number(), token: v.pipe(v.string(), v.maxLength(256)), name: v.optional(shortText) });
+
+export const controlRequestSchema = v.object({ type: v.literal('control_request') });
+export const controlReleaseSchema = v.object({ type: v.literal('control_release') });
+/** The customer's answer to a control request. */
+export const controlGrantSchema = v.object({ type: v.literal('control_grant'), participantId: id });
+export const controlDenySchema = v.object({ type: v.literal('control_deny'), participantId: id });
+/** The customer takes control back. */
+export const controlRevokeSchema = v.object({ type: v.literal('control_revoke') });
+export const controlActionMessageSchema = v.object({
+  type: v.literal('control_action'),
+  actionId: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  action: controlActionSchema,
+});
+export const controlResultSchema = v.object({
+  type: v.literal('control_result'),
+  participantId: id,
+  actionId: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  ok: v.boolean(),
+  failure: v.optional(v.picklist(CONTROL_FAILURES)),
+  message: v.optional(shortText),
+});
+export const chatSendSchema = v.object({
+  type: v.literal('chat_send'),
+  clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CHAT_TEXT)),
+});
+export const chatTypingSchema = v.object({ type: v.literal('chat_typing'), typing: v.boolean() });
+/** Asks for chat messages after `afterSeq`, e.g. after a reconnect. */
+export const chatSyncSchema = v.object({ type: v.literal('chat_sync'), afterSeq: v.pipe(v.number(), v.integer(), v.minValue(0)) });
+export const drawSchema = v.object({ type: v.literal('draw'), op: drawOpSchema });
+/** An agent asks for a fresh code to invite a colleague into the session. */
+export const inviteCreateSchema = v.object({ type: v.literal('invite_create') });
+/** The customer asks for a view-only link for a friend. */
+export const guestInviteCreateSchema = v.object({ type: v.literal('guest_invite_create') });
+export const visitorsSubscribeSchema = v.object({ type: v.literal('visitors_subscribe') });
+export const cobrowseRequestSchema = v.object({ type: v.literal('cobrowse_request'), visitorId: id });
+export const cobrowseAnswerSchema = v.object({ type: v.literal('cobrowse_answer'), requestId: id, accepted: v.boolean() });
 
 export const clientMessageSchema = v.variant('type', [
   hostHelloSchema,
@@ -75,10 +156,42 @@ export const clientMessageSchema = v.variant('type', [
   leaveSchema,
   pointerSchema,
   keyframeRequestSchema,
+  joinSessionSchema,
+  visitorHelloSchema,
+  visitorUpdateSchema,
+  guestHelloSchema,
+  controlRequestSchema,
+  controlReleaseSchema,
+  controlGrantSchema,
+  controlDenySchema,
+  controlRevokeSchema,
+  controlActionMessageSchema,
+  controlResultSchema,
+  chatSendSchema,
+  chatTypingSchema,
+  chatSyncSchema,
+  drawSchema,
+  inviteCreateSchema,
+  guestInviteCreateSchema,
+  visitorsSubscribeSchema,
+  cobrowseRequestSchema,
+  cobrowseAnswerSchema,
 ]);
 export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
 // ---- server -> client -------------------------------------------------------------------
+
+/** The parts of a site's policy the SDK enforces or shows. */
+export const sitePolicyPublicSchema = v.object({
+  allowNavigation: v.boolean(),
+  allowGuests: v.boolean(),
+  recorded: v.boolean(),
+  allowCustomerStart: v.boolean(),
+  /** Origins the tab may be navigated to by an agent. */
+  navigationOrigins: v.array(v.string()),
+  company: shortText,
+});
+export type SitePolicyPublic = v.InferOutput<typeof sitePolicyPublicSchema>;
 
 export const welcomeSchema = v.object({
   type: v.literal('welcome'),
@@ -96,8 +209,12 @@ export const welcomeSchema = v.object({
       nextSeq: v.number(),
     }),
   ),
-  /** For agents: who is logged in. */
-  user: v.optional(v.object({ id, name: shortText })),
+  /** For agents: who is logged in, and what their role lets them do. */
+  user: v.optional(v.object({ id, name: shortText, role: shortText, permissions: v.array(v.string()) })),
+  /** For hosts: the site's policies that the customer's side needs to know. */
+  policy: v.optional(sitePolicyPublicSchema),
+  /** For guests: the session they watch. */
+  guest: v.optional(v.object({ sessionId: id, participantId: id })),
 });
 export const sessionCreatedSchema = v.object({
   type: v.literal('session_created'),
@@ -106,6 +223,16 @@ export const sessionCreatedSchema = v.object({
   expiresAt: v.number(),
   resumeToken: v.string(),
 });
+export const controlStateSchema = v.object({
+  type: v.literal('control_state'),
+  /** The participant in control, or null. */
+  controllerId: v.nullable(id),
+  /** Agents waiting for the customer's answer. */
+  pending: v.array(id),
+  /** Why it changed: granted, denied, revoked, released, left, reset. */
+  reason: shortText,
+});
+
 export const joinedSchema = v.object({
   type: v.literal('joined'),
   sessionId: id,
@@ -113,6 +240,13 @@ export const joinedSchema = v.object({
   hostStatus: hostStatusSchema,
   page: v.object({ url: v.string(), title: v.string() }),
   participants: v.array(participantSchema),
+  control: v.optional(v.object({ controllerId: v.nullable(id), pending: v.array(id) })),
+  /** The chat so far. */
+  chat: v.optional(v.array(chatMessageSchema)),
+  /** The customer, if identified. */
+  visitor: v.optional(visitorIdentitySchema),
+  /** Site policies the console needs (e.g. whether navigation is allowed). */
+  policy: v.optional(sitePolicyPublicSchema),
 });
 export const participantJoinedSchema = v.object({ type: v.literal('participant_joined'), participant: participantSchema });
 export const participantLeftSchema = v.object({
@@ -131,6 +265,30 @@ export const agentPointerSchema = v.object({
   x: v.nullable(coord),
   y: v.nullable(coord),
 });
+export const controlRequestedSchema = v.object({ type: v.literal('control_requested'), participantId: id, name: shortText });
+export const controlActionForHostSchema = v.object({
+  type: v.literal('control_action'),
+  participantId: id,
+  actionId: v.number(),
+  action: controlActionSchema,
+});
+export const controlResultForAgentSchema = v.object({
+  type: v.literal('control_result'),
+  actionId: v.number(),
+  ok: v.boolean(),
+  failure: v.optional(v.picklist(CONTROL_FAILURES)),
+  message: v.optional(shortText),
+});
+export const chatMessageMessageSchema = v.object({ type: v.literal('chat_message'), message: chatMessageSchema });
+export const chatHistorySchema = v.object({ type: v.literal('chat_history'), messages: v.array(chatMessageSchema) });
+export const chatTypingNoticeSchema = v.object({ type: v.literal('chat_typing'), participantId: id, typing: v.boolean() });
+export const drawNoticeSchema = v.object({ type: v.literal('draw'), participantId: id, color: shortText, op: drawOpSchema });
+export const inviteCreatedSchema = v.object({ type: v.literal('invite_created'), code: v.pipe(v.string(), v.regex(/^\d{6}$/)), expiresAt: v.number() });
+export const guestInviteCreatedSchema = v.object({ type: v.literal('guest_invite_created'), url: v.string(), expiresAt: v.number() });
+export const visitorsSchema = v.object({ type: v.literal('visitors'), visitors: v.array(visitorSchema) });
+export const cobrowseRequestedSchema = v.object({ type: v.literal('cobrowse_requested'), requestId: id, agentName: shortText, company: shortText });
+export const cobrowseAnsweredSchema = v.object({ type: v.literal('cobrowse_answered'), requestId: id, visitorId: id, accepted: v.boolean() });
+
 export const serverKeyframeRequestSchema = v.object({ type: v.literal('keyframe_needed'), reason: shortText });
 export const sessionEndedSchema = v.object({
   type: v.literal('session_ended'),
@@ -155,6 +313,19 @@ export const serverMessageSchema = v.variant('type', [
   serverKeyframeRequestSchema,
   sessionEndedSchema,
   errorMessageSchema,
+  controlStateSchema,
+  controlRequestedSchema,
+  controlActionForHostSchema,
+  controlResultForAgentSchema,
+  chatMessageMessageSchema,
+  chatHistorySchema,
+  chatTypingNoticeSchema,
+  drawNoticeSchema,
+  inviteCreatedSchema,
+  guestInviteCreatedSchema,
+  visitorsSchema,
+  cobrowseRequestedSchema,
+  cobrowseAnsweredSchema,
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 
