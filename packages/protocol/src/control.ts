@@ -53,6 +53,6 @@ export const CONTROL_FAILURES = [
 export type ControlFailure = (typeof CONTROL_FAILURES)[number];
 
 /** Actions that need `session.navigate` on top of `session.control`. */
-export function isNavigation(action: ControlAction): boolean {
+export function isNavigation(action: ControlAction): action is Extract<ControlAction, { kind: 'navigate' }> {
   return action.kind === 'navigate';
 }

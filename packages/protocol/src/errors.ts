@@ -12,6 +12,7 @@ export const ERRORS = {
   unauthorized: { http: 401, close: 4401, fatal: true, message: 'Log in first.' },
   invalid_credentials: { http: 401, close: 4401, fatal: false, message: 'The email or password is wrong.' },
   forbidden: { http: 403, close: 4403, fatal: true, message: 'You are not allowed to do this.' },
+  permission_denied: { http: 403, close: 4403, fatal: false, message: 'Your role or this site does not allow this.' },
   csrf_failed: { http: 403, close: 4403, fatal: false, message: 'The request did not carry a valid CSRF token.' },
   origin_not_allowed: { http: 403, close: 4403, fatal: true, message: 'This site key may not be used from this origin.' },
   unknown_site_key: { http: 404, close: 4404, fatal: true, message: 'The site key is unknown.' },

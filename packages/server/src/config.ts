@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_FRAME_BYTES, SESSION_CODE_TTL_MS } from '@samepage/protocol';
 
@@ -21,6 +22,10 @@ export interface Config {
   loginAttemptsPerMinute: number;
   helloTimeoutMs: number;
   authSessionTtlMs: number;
+  /** Serve HTTPS and WSS directly with this certificate and key (PEM). */
+  tls: { cert: Buffer; key: Buffer } | null;
+  /** Behind a reverse proxy: trust X-Forwarded-Proto/For/Host. */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -65,7 +70,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminEmail !== null && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an email address');
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters');
+  const tls = readTls(env);
+  const trustProxy = env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true';
+  if (env.TRUST_PROXY && !['0', '1', 'true', 'false'].includes(env.TRUST_PROXY)) throw new ConfigError('TRUST_PROXY', 'must be true or false');
   return {
+    tls,
+    trustProxy,
     port: readInt(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR || './data'),
@@ -83,4 +93,20 @@ export function loadConfig(env: Env = process.env): Config {
     helloTimeoutMs: readInt(env, 'HELLO_TIMEOUT_MS', 10_000, 100, 600_000),
     authSessionTtlMs: readInt(env, 'AUTH_SESSION_TTL_MS', 12 * 3600 * 1000, 60_000, 365 * 24 * 3600 * 1000),
   };
+}
+
+function readTls(env: Env): Config['tls'] {
+  const certPath = env.TLS_CERT;
+  const keyPath = env.TLS_KEY;
+  if (!certPath && !keyPath) return null;
+  if (!certPath) throw new ConfigError('TLS_CERT', 'must be set when TLS_KEY is set');
+  if (!keyPath) throw new ConfigError('TLS_KEY', 'must be set when TLS_CERT is set');
+  const read = (name: string, file: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch {
+      throw new ConfigError(name, `cannot read ${file}`);
+    }
+  };
+  return { cert: read('TLS_CERT', certPath), key: read('TLS_KEY', keyPath) };
 }

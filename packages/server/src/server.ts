@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { createStore, type Store } from './store.ts';
+import { createCollabStore, type CollabStore } from './collab-store.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import { createAuthenticator } from './http/auth-routes.ts';
@@ -16,6 +17,7 @@ export interface RunningServer {
   port: number;
   config: Config;
   store: Store;
+  collab: CollabStore;
   relay: Relay;
   boot: BootstrapResult;
   admin: { email: string; password: string };
@@ -31,9 +33,10 @@ export function createLogger(config: Config): Logger {
 export async function runServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
   const db = await openDatabase(config.dataDir);
   const store = createStore(db);
+  const collab = createCollabStore(db);
   const boot = await bootstrap(config, store);
-  const app = buildApp({ config, store, log, demoSiteKey: boot.demoSiteKey });
-  const relay = new Relay({ config, store, log, authenticate: createAuthenticator(store) });
+  const relay = new Relay({ config, store, collab, log, authenticate: createAuthenticator(store) });
+  const app = buildApp({ config, store, collab, relay, log, demoSiteKey: boot.demoSiteKey });
   app.server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '').split('?')[0];
     if (pathname === '/ws') relay.handleUpgrade(req, socket, head);
@@ -41,13 +44,14 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
   });
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as AddressInfo).port;
-  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  const url = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
   let closed = false;
   return {
     url,
     port,
     config,
     store,
+    collab,
     relay,
     boot,
     admin: { email: boot.adminEmail, password: boot.generatedPassword ?? boot.knownPassword ?? '' },

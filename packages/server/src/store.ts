@@ -12,6 +12,17 @@ export interface UserRecord {
   passwordHash: string;
 }
 
+export interface SitePolicy {
+  /** Roles (keys) whose holders may ask for control; empty = any role with session.control. */
+  controlRoles: string[];
+  allowNavigation: boolean;
+  allowGuests: boolean;
+  recordSessions: boolean;
+  allowCustomerStart: boolean;
+}
+
+export const DEFAULT_SITE_POLICY: SitePolicy = { controlRoles: [], allowNavigation: true, allowGuests: false, recordSessions: false, allowCustomerStart: true };
+
 export interface SiteRecord {
   id: string;
   tenantId: string;
@@ -20,6 +31,7 @@ export interface SiteRecord {
   /** Origins allowed to use the key; 'self' means the server's own origin (the demo shop). */
   allowedOrigins: string[];
   redaction: RedactionRules;
+  policy: SitePolicy;
 }
 
 export type AuditActor = { type: 'user' | 'customer' | 'system'; id: string | null };
@@ -42,7 +54,7 @@ export function createStore(db: Db) {
     return { id: row.id, tenantId: row.tenant_id, email: row.email, name: row.name, role: row.role, disabled: row.disabled !== 0, passwordHash: row.password_hash };
   }
 
-  function toSite(row: { id: string; tenant_id: string; name: string; site_key: string; allowed_origins: string; redaction: string }): SiteRecord {
+  function toSite(row: { id: string; tenant_id: string; name: string; site_key: string; allowed_origins: string; redaction: string; policy: string }): SiteRecord {
     return {
       id: row.id,
       tenantId: row.tenant_id,
@@ -50,6 +62,7 @@ export function createStore(db: Db) {
       siteKey: row.site_key,
       allowedOrigins: parseJson<string[]>(row.allowed_origins, []),
       redaction: { ...EMPTY_RULES, ...parseJson<Partial<RedactionRules>>(row.redaction, {}) },
+      policy: { ...DEFAULT_SITE_POLICY, ...parseJson<Partial<SitePolicy>>(row.policy, {}) },
     };
   }
 
@@ -115,34 +128,52 @@ export function createStore(db: Db) {
       await db.deleteFrom('auth_sessions').where('id', '=', sha256(token)).execute();
     },
 
-    async createSite(input: { tenantId: string; name: string; siteKey?: string; allowedOrigins: string[]; redaction?: Partial<RedactionRules> }): Promise<SiteRecord> {
+    async createSite(input: { tenantId: string; name: string; siteKey?: string; allowedOrigins: string[]; redaction?: Partial<RedactionRules>; policy?: Partial<SitePolicy> }): Promise<SiteRecord> {
       const id = newId('site');
       const siteKey = input.siteKey ?? newId('pk');
       const redaction = { ...EMPTY_RULES, ...input.redaction };
+      const policy = { ...DEFAULT_SITE_POLICY, ...input.policy };
       await db
         .insertInto('sites')
-        .values({ id, tenant_id: input.tenantId, name: input.name, site_key: siteKey, allowed_origins: JSON.stringify(input.allowedOrigins), redaction: JSON.stringify(redaction), created_at: now() })
+        .values({
+          id,
+          tenant_id: input.tenantId,
+          name: input.name,
+          site_key: siteKey,
+          allowed_origins: JSON.stringify(input.allowedOrigins),
+          redaction: JSON.stringify(redaction),
+          policy: JSON.stringify(policy),
+          created_at: now(),
+        })
         .execute();
-      return { id, tenantId: input.tenantId, name: input.name, siteKey, allowedOrigins: input.allowedOrigins, redaction };
+      return { id, tenantId: input.tenantId, name: input.name, siteKey, allowedOrigins: input.allowedOrigins, redaction, policy };
+    },
+    async getSite(tenantId: string, id: string): Promise<SiteRecord | null> {
+      const row = await db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return row ? toSite(row) : null;
     },
     async findSiteByKey(siteKey: string): Promise<SiteRecord | null> {
       const row = await db.selectFrom('sites').selectAll().where('site_key', '=', siteKey).executeTakeFirst();
       return row ? toSite(row) : null;
     },
-    async updateSite(tenantId: string, siteId: string, patch: { allowedOrigins?: string[]; redaction?: RedactionRules }): Promise<void> {
+    async updateSite(tenantId: string, siteId: string, patch: { allowedOrigins?: string[]; redaction?: RedactionRules; policy?: SitePolicy }): Promise<void> {
       await db
         .updateTable('sites')
         .set({
           ...(patch.allowedOrigins ? { allowed_origins: JSON.stringify(patch.allowedOrigins) } : {}),
           ...(patch.redaction ? { redaction: JSON.stringify(patch.redaction) } : {}),
+          ...(patch.policy ? { policy: JSON.stringify(patch.policy) } : {}),
         })
         .where('tenant_id', '=', tenantId)
         .where('id', '=', siteId)
         .execute();
     },
 
-    async recordSessionStart(input: { id: string; tenantId: string; siteId: string }): Promise<void> {
-      await db.insertInto('sessions').values({ id: input.id, tenant_id: input.tenantId, site_id: input.siteId, started_at: now(), ended_at: null, ended_by: null, end_reason: null }).execute();
+    async recordSessionStart(input: { id: string; tenantId: string; siteId: string; visitor?: unknown }): Promise<void> {
+      await db
+        .insertInto('sessions')
+        .values({ id: input.id, tenant_id: input.tenantId, site_id: input.siteId, started_at: now(), ended_at: null, ended_by: null, end_reason: null, visitor: input.visitor ? JSON.stringify(input.visitor) : null })
+        .execute();
     },
     async recordSessionEnd(tenantId: string, id: string, endedBy: string, reason: string): Promise<void> {
       await db.updateTable('sessions').set({ ended_at: now(), ended_by: endedBy, end_reason: reason }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();

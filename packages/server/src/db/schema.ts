@@ -22,8 +22,23 @@ export interface Database {
     site_key: string;
     allowed_origins: string;
     redaction: string;
+    policy: Generated<string>;
     created_at: number;
   };
+  roles: { id: string; tenant_id: string; key: string; title: string; permissions: string; created_at: number };
+  chat_messages: {
+    id: string;
+    tenant_id: string;
+    session_id: string;
+    seq: number;
+    client_id: string;
+    participant_id: string;
+    sender_name: string;
+    sender_role: string;
+    text: string;
+    at: number;
+  };
+  session_notes: { id: string; tenant_id: string; session_id: string; user_id: string; user_name: string; text: string; at: number };
   sessions: {
     id: string;
     tenant_id: string;
@@ -32,6 +47,7 @@ export interface Database {
     ended_at: number | null;
     ended_by: string | null;
     end_reason: string | null;
+    visitor: string | null;
   };
   session_participants: {
     id: string;

@@ -5,6 +5,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Store } from '../store.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import { registerSessionRoutes } from './session-routes.ts';
+import { createGuard } from './require-user.ts';
+import type { CollabStore } from '../collab-store.ts';
+import type { Relay } from '../relay/relay.ts';
 import { sendError } from './errors.ts';
 import { resolveInside, sendFile } from './static-files.ts';
 
@@ -34,14 +38,21 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export interface AppDeps {
   config: Config;
   store: Store;
+  collab: CollabStore;
+  relay: Relay;
   log: Logger;
   demoSiteKey: string;
 }
 
-export function buildApp({ config, store, log, demoSiteKey }: AppDeps): FastifyInstance {
+export function buildApp({ config, store, collab, relay, log, demoSiteKey }: AppDeps): FastifyInstance {
   // Fastify logs each request at info; the relay's own logs are the useful ones.
   const httpLog = log.child({ component: 'http' }, { level: log.level === 'silent' ? 'silent' : 'warn' });
-  const app = Fastify({ loggerInstance: httpLog as unknown as import('fastify').FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: false });
+  const app = Fastify({
+    loggerInstance: httpLog as unknown as import('fastify').FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -69,6 +80,7 @@ export function buildApp({ config, store, log, demoSiteKey }: AppDeps): FastifyI
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   registerAuthRoutes(app, config, store);
+  registerSessionRoutes(app, createGuard(store, collab), collab, relay);
 
   app.get('/sdk.js', async (_request, reply) => {
     const sent = await sendFile(reply, path.join(SDK_DIST, 'sdk.js'), { cacheControl: 'public, max-age=300', headers: { 'access-control-allow-origin': '*' } });

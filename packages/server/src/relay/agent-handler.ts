@@ -1,46 +1,85 @@
 import type { Logger } from 'pino';
-import { SESSION_CODE_PATTERN, normalizeSessionCode, type ClientMessage } from '@samepage/protocol';
+import { SESSION_CODE_PATTERN, normalizeSessionCode, type ClientMessage, type Permission } from '@samepage/protocol';
 import { newId } from '../ids.ts';
 import type { UserRecord } from '../store.ts';
-import type { LiveSession, Viewer } from './live-session.ts';
+import type { RoleInfo } from '../collab-store.ts';
+import { isCollabMessage } from './collab-router.ts';
+import type { LiveSession, Member } from './live-session.ts';
 import type { Peer } from './peer.ts';
 import type { MessageHandler, Relay } from './relay.ts';
 import { assertNever, hostStatus } from './session-state.ts';
 
-/** An agent's console: authenticated by its login cookie; views at most one session at a time. */
+/** An agent's console: authenticated by its login cookie; in at most one session at a time. */
 export class AgentHandler implements MessageHandler {
   private session: LiveSession | null = null;
-  private viewer: Viewer | null = null;
+  private member: Member | null = null;
+  private role: RoleInfo | null = null;
+  private pending: ClientMessage[] | null = [];
 
   constructor(
     private readonly relay: Relay,
     private readonly peer: Peer,
-    private readonly user: UserRecord,
+    readonly user: UserRecord,
     private log: Logger,
   ) {}
 
   start(): void {
-    this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, user: { id: this.user.id, name: this.user.name } });
+    this.relay.deps.collab
+      .resolveRole(this.user.tenantId, this.user.role)
+      .then((role) => {
+        this.role = role;
+        this.relay.agents.add(this);
+        this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, user: { id: this.user.id, name: this.user.name, role: role.title, permissions: role.permissions } });
+        const queued = this.pending ?? [];
+        this.pending = null;
+        for (const m of queued) this.onMessage(m);
+      })
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'could not load role');
+        this.peer.fail('database_unavailable');
+        this.peer.close(1013, 'database_unavailable');
+      });
+  }
+
+  private can(permission: Permission): boolean {
+    return this.role?.permissions.includes(permission) ?? false;
   }
 
   onMessage(message: ClientMessage): void {
+    if (this.pending) {
+      if (this.pending.length >= 16) return this.peer.fail('unexpected_message', 'Too many messages before the hello was answered.');
+      this.pending.push(message);
+      return;
+    }
+    if (isCollabMessage(message)) {
+      if (!this.session || !this.member) return this.peer.fail('unexpected_message', 'Join a session first.');
+      this.relay.collab.handle(this.session, { kind: 'member', member: this.member }, message);
+      return;
+    }
     switch (message.type) {
       case 'join':
         return this.join(message.code);
+      case 'join_session':
+        return this.joinById(message.sessionId);
       case 'leave':
         return this.leave('left');
-      case 'pointer':
-        if (!this.session || !this.viewer) return this.peer.fail('unexpected_message', 'Join a session first.');
-        this.session.host?.sendMessage({ type: 'agent_pointer', participantId: this.viewer.participant.id, x: message.x, y: message.y });
-        return;
       case 'keyframe_request':
         return this.resync();
+      case 'visitors_subscribe':
+        if (!this.can('visitors.list')) return this.peer.fail('permission_denied', 'Your role does not allow listing visitors.');
+        return this.relay.visitors.watch(this.peer, this.user.tenantId);
+      case 'cobrowse_request':
+        return this.requestCobrowse(message.visitorId);
       case 'host_hello':
       case 'agent_hello':
+      case 'guest_hello':
+      case 'visitor_hello':
+      case 'visitor_update':
       case 'session_start':
       case 'session_end':
       case 'host_unload':
       case 'host_visibility':
+      case 'cobrowse_answer':
         return this.peer.fail('unexpected_message', `An agent may not send ${message.type}.`);
       default:
         return assertNever(message);
@@ -53,9 +92,17 @@ export class AgentHandler implements MessageHandler {
 
   onClose(): void {
     this.leave('disconnected');
+    this.relay.visitors.unwatch(this.peer);
+    this.relay.agents.delete(this);
+  }
+
+  /** Cuts this agent's socket, e.g. when an admin disables the user. */
+  disconnect(reason: 'forbidden' | 'unauthorized'): void {
+    this.peer.fail(reason, reason === 'forbidden' ? 'Your account has been disabled.' : 'You have been logged out.');
   }
 
   private join(rawCode: string): void {
+    if (!this.can('session.view')) return this.peer.fail('permission_denied', 'Your role does not allow viewing sessions.');
     const limiterKey = `${this.user.tenantId}:${this.peer.ip}`;
     if (this.relay.joinLimiter.isBlocked(limiterKey)) return this.peer.fail('rate_limited');
     const code = normalizeSessionCode(rawCode);
@@ -68,17 +115,42 @@ export class AgentHandler implements MessageHandler {
     }
     const session = this.relay.sessions.get(found.sessionId);
     if (!session || session.ended) return this.peer.fail('session_ended');
-    if (this.session) this.leave('switched');
-    this.attach(session);
+    this.attach(session, 'code');
   }
 
-  private attach(session: LiveSession): void {
-    const participant = { id: newId('par'), name: this.user.name, role: 'agent' as const, color: session.nextColor() };
-    const viewer: Viewer = { participant, peer: this.peer, userId: this.user.id };
-    session.viewers.set(participant.id, viewer);
+  private joinById(sessionId: string): void {
+    if (!this.can('session.join_any')) return this.peer.fail('permission_denied', 'Your role does not allow joining any session.');
+    const session = this.relay.sessions.get(sessionId);
+    if (!session || session.ended || session.tenantId !== this.user.tenantId) return this.peer.fail('session_not_found');
+    this.attach(session, 'supervise');
+  }
+
+  private requestCobrowse(visitorId: string): void {
+    if (!this.can('visitors.list') || !this.can('session.view')) return this.peer.fail('permission_denied', 'Your role does not allow co-browse requests.');
+    this.relay
+      .companyName(this.user.tenantId)
+      .then((company) => {
+        const requestId = this.relay.visitors.request(visitorId, this.user.tenantId, this.peer, this.user.name, company, (sessionId) => {
+          const session = this.relay.sessions.get(sessionId);
+          if (session && !this.peer.closed) this.attach(session, 'request');
+        });
+        if (!requestId) this.peer.fail('not_found', 'That visitor has left.');
+      })
+      .catch(() => this.peer.fail('database_unavailable'));
+  }
+
+  /** Joins the session; called by code, by id (supervisors) or when a visitor accepted a request. */
+  attach(session: LiveSession, via: string): void {
+    if (this.session === session) return;
+    if (this.session) this.leave('switched');
+    const role = this.role;
+    if (!role) return;
+    const participant = { id: newId('par'), name: this.user.name, role: 'agent' as const, color: session.nextColor(), title: role.title };
+    const member: Member = { participant, peer: this.peer, userId: this.user.id, roleKey: this.user.role, permissions: new Set(role.permissions) };
+    session.members.set(participant.id, member);
     session.apply({ type: 'agent_joined' });
     this.session = session;
-    this.viewer = viewer;
+    this.member = member;
     this.log = this.log.child({ sessionId: session.id });
     this.peer.sendMessage({
       type: 'joined',
@@ -87,15 +159,18 @@ export class AgentHandler implements MessageHandler {
       hostStatus: hostStatus(session.state),
       page: session.page,
       participants: session.participants(),
+      control: session.control.snapshot(),
+      chat: session.chat.all(),
+      visitor: session.visitor,
+      policy: session.policy,
     });
     for (const frame of session.cache.snapshot()) this.peer.sendFrame(frame);
-    session.broadcastToViewers({ type: 'participant_joined', participant }, participant.id);
-    session.host?.sendMessage({ type: 'participant_joined', participant });
-    this.log.info('agent joined');
+    session.toEveryone({ type: 'participant_joined', participant }, participant.id);
+    this.log.info({ via }, 'agent joined');
     const { store } = this.relay.deps;
     const onError = (err: unknown) => this.log.error({ err }, 'could not record join');
     store.recordParticipantJoin({ id: participant.id, tenantId: session.tenantId, sessionId: session.id, userId: this.user.id, name: this.user.name, role: 'agent' }).catch(onError);
-    store.audit(session.tenantId, { type: 'user', id: this.user.id }, 'session.join', session.id, { participantId: participant.id }).catch(onError);
+    store.audit(session.tenantId, { type: 'user', id: this.user.id }, 'session.join', session.id, { participantId: participant.id, via }).catch(onError);
   }
 
   /** Sends the cached keyframe and deltas again; asks the host only when there is none. */
@@ -112,19 +187,19 @@ export class AgentHandler implements MessageHandler {
 
   private leave(reason: string): void {
     const session = this.session;
-    const viewer = this.viewer;
-    if (!session || !viewer) return;
+    const member = this.member;
+    if (!session || !member) return;
     this.session = null;
-    this.viewer = null;
-    session.viewers.delete(viewer.participant.id);
+    this.member = null;
+    session.members.delete(member.participant.id);
     if (session.ended) return;
     session.apply({ type: 'agent_left' });
-    const message = { type: 'participant_left' as const, participantId: viewer.participant.id, reason };
-    session.broadcastToViewers(message);
-    session.host?.sendMessage(message);
+    const controlChange = session.control.left(member.participant.id);
+    session.toEveryone({ type: 'participant_left', participantId: member.participant.id, reason });
+    if (controlChange) session.announceControl(controlChange.reason);
     const { store } = this.relay.deps;
     const onError = (err: unknown) => this.log.error({ err }, 'could not record leave');
-    store.recordParticipantLeave(session.tenantId, viewer.participant.id).catch(onError);
+    store.recordParticipantLeave(session.tenantId, member.participant.id).catch(onError);
     store.audit(session.tenantId, { type: 'user', id: this.user.id }, 'session.leave', session.id, { reason }).catch(onError);
   }
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import type { ClientMessage, ClientMessageOf } from '@samepage/protocol';
+import type { ClientMessage, ClientMessageOf, SitePolicyPublic } from '@samepage/protocol';
 import { newId, newSecret, safeEqual } from '../ids.ts';
 import { isOriginAllowed } from '../http/origin.ts';
 import type { SiteRecord } from '../store.ts';
+import { isCollabMessage } from './collab-router.ts';
 import { LiveSession } from './live-session.ts';
 import type { Peer } from './peer.ts';
 import type { MessageHandler, Relay } from './relay.ts';
@@ -12,7 +13,9 @@ import { assertNever } from './session-state.ts';
 /** The customer's tab: authenticated by site key and Origin; owns at most one session. */
 export class HostHandler implements MessageHandler {
   private site: SiteRecord | null = null;
+  private policy: SitePolicyPublic | null = null;
   private session: LiveSession | null = null;
+  private hello: ClientMessageOf<'host_hello'> | null = null;
   private pending: ClientMessage[] | null = [];
   private frameQueue: Uint8Array[] = [];
 
@@ -24,6 +27,7 @@ export class HostHandler implements MessageHandler {
   ) {}
 
   start(hello: ClientMessageOf<'host_hello'>): void {
+    this.hello = hello;
     this.verify(hello).catch((err: unknown) => {
       this.log.error({ err }, 'host hello failed');
       this.peer.fail('database_unavailable');
@@ -32,42 +36,47 @@ export class HostHandler implements MessageHandler {
   }
 
   private async verify(hello: ClientMessageOf<'host_hello'>): Promise<void> {
-    const { store, config } = this.relay.deps;
-    const site = await store.findSiteByKey(hello.siteKey);
+    const site = await this.relay.deps.store.findSiteByKey(hello.siteKey);
     if (!site) return this.peer.fail('unknown_site_key');
     if (!isOriginAllowed(this.peer.origin, site.allowedOrigins, this.req)) return this.peer.fail('origin_not_allowed');
     this.site = site;
+    this.policy = await this.relay.publicPolicy(site, this.peer);
     this.log = this.log.child({ tenantId: site.tenantId, siteId: site.id });
     if (hello.resume) {
       const session = this.relay.sessions.get(hello.resume.sessionId);
       if (!session || session.ended || session.tenantId !== site.tenantId || !safeEqual(session.resumeToken, hello.resume.token)) {
         return this.peer.fail('session_ended', 'This session has ended; start a new one.');
       }
-      this.attach(session);
-      session.page = hello.page;
-      const replaced = session.host;
-      session.host = this.peer;
-      if (replaced && replaced !== this.peer) replaced.close(4409, 'replaced');
-      session.apply({ type: 'host_resumed' });
-      session.clearGrace();
-      this.peer.sendMessage({
-        type: 'welcome',
-        v: 1,
-        connId: this.peer.connId,
-        redaction: site.redaction,
-        resumed: { sessionId: session.id, participants: session.participants(), nextEpoch: session.cache.currentEpoch + 1, nextSeq: session.cache.nextSeq },
-      });
-      session.sendHostStatus();
-      this.log.info('host resumed');
+      this.resume(session, hello);
     } else {
-      this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, redaction: site.redaction });
+      this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, redaction: site.redaction, policy: this.policy });
     }
-    void config;
     const queued = this.pending ?? [];
     this.pending = null;
     for (const m of queued) this.onMessage(m);
-    const frames = this.frameQueue.splice(0);
-    for (const f of frames) this.onBinary(f);
+    for (const f of this.frameQueue.splice(0)) this.onBinary(f);
+  }
+
+  private resume(session: LiveSession, hello: ClientMessageOf<'host_hello'>): void {
+    this.attach(session);
+    session.page = hello.page;
+    if (hello.visitor) session.visitor = hello.visitor;
+    const replaced = session.host;
+    session.host = this.peer;
+    if (replaced && replaced !== this.peer) replaced.close(4409, 'replaced');
+    session.apply({ type: 'host_resumed' });
+    session.clearGrace();
+    this.peer.sendMessage({
+      type: 'welcome',
+      v: 1,
+      connId: this.peer.connId,
+      redaction: this.site?.redaction,
+      policy: this.policy ?? undefined,
+      resumed: { sessionId: session.id, participants: session.participants(), nextEpoch: session.cache.currentEpoch + 1, nextSeq: session.cache.nextSeq },
+    });
+    this.peer.sendMessage({ type: 'control_state', ...session.control.snapshot(), reason: 'resumed' });
+    session.sendHostStatus();
+    this.log.info('host resumed');
   }
 
   private attach(session: LiveSession): void {
@@ -81,9 +90,14 @@ export class HostHandler implements MessageHandler {
       this.pending.push(message);
       return;
     }
+    if (isCollabMessage(message)) {
+      if (!this.session || this.session.ended) return this.peer.fail('unexpected_message', 'Start a session first.');
+      this.relay.collab.handle(this.session, { kind: 'host', peer: this.peer }, message);
+      return;
+    }
     switch (message.type) {
       case 'session_start':
-        return this.startSession();
+        return this.startSession(message.requestId);
       case 'session_end':
         if (!this.session) return this.peer.fail('unexpected_message', 'There is no session to end.');
         this.session.apply({ type: 'host_stopped' });
@@ -92,37 +106,48 @@ export class HostHandler implements MessageHandler {
         if (this.session?.apply({ type: 'host_unloading' })) this.session.sendHostStatus();
         return;
       case 'host_visibility':
-        if (this.session?.apply({ type: 'host_visibility', visible: message.visible })) this.session.sendHostStatus();
+        if (this.session?.apply({ type: 'host_visibility', visible: message.visible, idle: message.idle })) this.session.sendHostStatus();
         return;
       case 'host_hello':
       case 'agent_hello':
+      case 'guest_hello':
+      case 'visitor_hello':
+      case 'visitor_update':
       case 'join':
+      case 'join_session':
       case 'leave':
-      case 'pointer':
       case 'keyframe_request':
+      case 'visitors_subscribe':
+      case 'cobrowse_request':
+      case 'cobrowse_answer':
         return this.peer.fail('unexpected_message', `A customer's tab may not send ${message.type}.`);
       default:
         return assertNever(message);
     }
   }
 
-  private startSession(): void {
+  private startSession(requestId: string | undefined): void {
     const site = this.site;
-    if (!site) return;
+    const policy = this.policy;
+    if (!site || !policy) return;
     if (this.session) return this.peer.fail('unexpected_message', 'A session is already running on this connection.');
+    const request = requestId ? this.relay.visitors.claim(requestId, site.tenantId) : null;
+    if (requestId && !request) return this.peer.fail('not_found', 'That request has expired; ask the agent to send it again.');
+    if (!request && !site.policy.allowCustomerStart) return this.peer.fail('permission_denied', 'On this site an agent starts the session; ask them to send you a request.');
     const { store, config } = this.relay.deps;
     const id = newId('ses');
-    const session = new LiveSession(id, site.tenantId, site.id, newSecret(24), this.peer, config.maxSessionCacheBytes, store, this.log.child({ sessionId: id }), (s) => {
-      this.relay.sessions.delete(s.id);
-      this.relay.codes.revokeSession(s.id);
-    });
+    const session = new LiveSession(id, site.tenantId, site.id, newSecret(24), this.peer, config.maxSessionCacheBytes, policy, store, this.log.child({ sessionId: id }), (s) => this.relay.forget(s));
+    session.visitor = this.hello?.visitor;
+    session.controlRoles = site.policy.controlRoles;
+    session.page = this.hello?.page ?? session.page;
     this.relay.sessions.set(id, session);
     this.attach(session);
     const { code, expiresAt } = this.relay.codes.issue(id, site.tenantId);
     this.peer.sendMessage({ type: 'session_created', sessionId: id, code, expiresAt, resumeToken: session.resumeToken });
-    this.log.info('session started');
-    store.recordSessionStart({ id, tenantId: site.tenantId, siteId: site.id }).catch((err: unknown) => this.log.error({ err }, 'could not record session start'));
-    store.audit(site.tenantId, { type: 'customer', id: null }, 'session.start', id, { siteId: site.id }).catch((err: unknown) => this.log.error({ err }, 'could not audit'));
+    this.log.info({ viaRequest: !!request }, 'session started');
+    store.recordSessionStart({ id, tenantId: site.tenantId, siteId: site.id, visitor: session.visitor }).catch((err: unknown) => this.log.error({ err }, 'could not record session start'));
+    store.audit(site.tenantId, { type: 'customer', id: null }, 'session.start', id, { siteId: site.id, viaRequest: !!request }).catch((err: unknown) => this.log.error({ err }, 'could not audit'));
+    request?.onSession?.(id);
   }
 
   onBinary(frame: Uint8Array): void {
@@ -136,7 +161,7 @@ export class HostHandler implements MessageHandler {
     if (session.host !== this.peer) return;
     const verdict = session.cache.accept(frame);
     if (!verdict.ok) return this.peer.fail('bad_frame', verdict.reason);
-    for (const viewer of session.viewers.values()) viewer.peer.sendFrame(frame);
+    for (const member of session.members.values()) member.peer.sendFrame(frame);
     if (verdict.overBudget) this.peer.sendMessage({ type: 'keyframe_needed', reason: 'cache_full' });
   }
 

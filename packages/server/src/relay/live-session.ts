@@ -1,25 +1,39 @@
-import type { Participant, ServerMessage } from '@samepage/protocol';
+import type { Participant, Permission, ServerMessage, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
 import type { Logger } from 'pino';
 import type { Store } from '../store.ts';
+import { ChatLog } from './chat-log.ts';
+import { ControlState } from './control-state.ts';
 import { FrameCache } from './frame-cache.ts';
 import type { Peer } from './peer.ts';
 import { INITIAL_SESSION_STATE, hostStatus, transition, type SessionEvent, type SessionState } from './session-state.ts';
 
-export interface Viewer {
+export const HOST_PARTICIPANT_ID = 'host';
+
+/** An agent or a guest in the session; each receives the DOM stream. */
+export interface Member {
   participant: Participant;
   peer: Peer;
-  userId: string;
+  userId: string | null;
+  /** The role key (agents) or 'guest'; site policy may limit control to some roles. */
+  roleKey: string;
+  permissions: ReadonlySet<Permission>;
 }
 
-const COLORS = ['#e11d48', '#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5'];
+const COLORS = ['#e11d48', '#2563eb', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5', '#0d9488'];
 
-/** One live co-browsing session on this node: its host, its viewers and its frame cache. */
+/** One live co-browsing session on this node: its host, its members, control, chat and frame cache. */
 export class LiveSession {
   state: SessionState = INITIAL_SESSION_STATE;
   host: Peer | null;
-  readonly viewers = new Map<string, Viewer>();
+  readonly members = new Map<string, Member>();
   readonly cache: FrameCache;
+  readonly control = new ControlState();
+  chat = new ChatLog();
+  readonly startedAt = Date.now();
   page = { url: '', title: '' };
+  visitor: VisitorIdentity | undefined;
+  /** Role keys allowed to ask for control (site policy); empty means any role with session.control. */
+  controlRoles: string[] = [];
   private graceTimer: NodeJS.Timeout | null = null;
   private colorIndex = 0;
 
@@ -30,8 +44,9 @@ export class LiveSession {
     readonly resumeToken: string,
     host: Peer,
     maxCacheBytes: number,
+    readonly policy: SitePolicyPublic,
     private readonly store: Store,
-    private readonly log: Logger,
+    readonly log: Logger,
     private readonly onEnded: (session: LiveSession) => void,
   ) {
     this.host = host;
@@ -61,16 +76,36 @@ export class LiveSession {
     return color;
   }
 
-  participants(): Participant[] {
-    return [...this.viewers.values()].map((v) => v.participant);
+  hostParticipant(): Participant {
+    return { id: HOST_PARTICIPANT_ID, name: this.visitor?.name || 'Customer', role: 'host', color: '#16a34a' };
   }
 
-  broadcastToViewers(message: ServerMessage, except?: string): void {
-    for (const [id, viewer] of this.viewers) if (id !== except) viewer.peer.sendMessage(message);
+  participants(): Participant[] {
+    return [this.hostParticipant(), ...[...this.members.values()].map((m) => m.participant)];
+  }
+
+  participantName(id: string): string {
+    if (id === HOST_PARTICIPANT_ID) return this.hostParticipant().name;
+    return this.members.get(id)?.participant.name ?? 'Someone';
+  }
+
+  /** To every member (agents and guests), except one. */
+  toMembers(message: ServerMessage, except?: string): void {
+    for (const [id, member] of this.members) if (id !== except) member.peer.sendMessage(message);
+  }
+
+  /** To the host and every member, except one participant. */
+  toEveryone(message: ServerMessage, except?: string): void {
+    this.toMembers(message, except);
+    if (except !== HOST_PARTICIPANT_ID) this.host?.sendMessage(message);
   }
 
   sendHostStatus(): void {
-    this.broadcastToViewers({ type: 'host_status', status: hostStatus(this.state), page: this.page });
+    this.toMembers({ type: 'host_status', status: hostStatus(this.state), page: this.page });
+  }
+
+  announceControl(reason: string): void {
+    this.toEveryone({ type: 'control_state', ...this.control.snapshot(), reason });
   }
 
   /** Starts the wait for the host to come back; the session ends if it does not. */
@@ -92,9 +127,9 @@ export class LiveSession {
     this.clearGrace();
     const ended = this.state.ended;
     if (!ended) return;
+    this.control.revoke();
     const message: ServerMessage = { type: 'session_ended', endedBy: ended.by, reason: ended.reason };
-    this.broadcastToViewers(message);
-    this.host?.sendMessage(message);
+    this.toEveryone(message);
     this.host = null;
     this.store.recordSessionEnd(this.tenantId, this.id, ended.by, ended.reason).catch((err: unknown) => this.log.error({ err }, 'could not record session end'));
     this.store

@@ -14,6 +14,8 @@ export class Peer {
     readonly socket: PeerSocket,
     readonly ip: string,
     readonly origin: string | null,
+    /** This server's origin as the client reached it, for links (e.g. a guest invite). */
+    readonly serverOrigin: string,
   ) {}
 
   closed = false;

@@ -4,7 +4,14 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { Logger } from 'pino';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, decodeClientMessage, type ClientMessage } from '@samepage/protocol';
 import type { Config } from '../config.ts';
-import type { Store, UserRecord } from '../store.ts';
+import type { SiteRecord, Store, UserRecord } from '../store.ts';
+import type { CollabStore } from '../collab-store.ts';
+import type { SitePolicyPublic } from '@samepage/protocol';
+import { CollabRouter } from './collab-router.ts';
+import { GuestHandler } from './guest-handler.ts';
+import { GuestInvites } from './guest-invites.ts';
+import { VisitorHandler } from './visitor-handler.ts';
+import { VisitorRegistry } from './visitor-registry.ts';
 import { newId } from '../ids.ts';
 import { CodeBook } from './code-book.ts';
 import { Peer } from './peer.ts';
@@ -17,6 +24,7 @@ import { isSameOrigin } from '../http/origin.ts';
 export interface RelayDeps {
   config: Config;
   store: Store;
+  collab: CollabStore;
   log: Logger;
   /** Resolves the console's login cookie to a user, or null. */
   authenticate(req: IncomingMessage): Promise<UserRecord | null>;
@@ -34,6 +42,11 @@ export class Relay {
   readonly sessions = new Map<string, LiveSession>();
   readonly codes: CodeBook;
   readonly joinLimiter: RateLimiter;
+  readonly collab = new CollabRouter(this);
+  readonly visitors = new VisitorRegistry();
+  readonly guestInvites = new GuestInvites();
+  readonly agents = new Set<AgentHandler>();
+  private readonly tenantNames = new Map<string, string>();
   private readonly wss: WebSocketServer;
 
   constructor(readonly deps: RelayDeps) {
@@ -56,7 +69,8 @@ export class Relay {
     const connId = newId('conn');
     const ip = req.socket.remoteAddress ?? 'unknown';
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : null;
-    const peer = new Peer(connId, ws, ip, origin);
+    const serverOrigin = this.deps.config.publicUrl ?? `${this.deps.config.tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+    const peer = new Peer(connId, ws, ip, origin, serverOrigin);
     const log = this.deps.log.child({ connId });
     // Queue what arrives while the cookie is being checked, with a hard cap.
     const early: Array<{ data: RawData; isBinary: boolean }> = [];
@@ -111,11 +125,15 @@ export class Relay {
     if (!decoded.ok) return peer.fail(decoded.code, `${decoded.detail}`), null;
     const message = decoded.value;
     if (handler) {
-      if (message.type === 'host_hello' || message.type === 'agent_hello') return peer.fail('unexpected_message', 'Hello was already sent.'), null;
+      if (message.type === 'host_hello' || message.type === 'agent_hello' || message.type === 'guest_hello' || message.type === 'visitor_hello') {
+        return peer.fail('unexpected_message', 'Hello was already sent.'), null;
+      }
       handler.onMessage(message);
       return null;
     }
-    if (message.type !== 'host_hello' && message.type !== 'agent_hello') return peer.fail('unexpected_message', 'The first message must be a hello.'), null;
+    if (message.type !== 'host_hello' && message.type !== 'agent_hello' && message.type !== 'guest_hello' && message.type !== 'visitor_hello') {
+      return peer.fail('unexpected_message', 'The first message must be a hello.'), null;
+    }
     if (message.v !== PROTOCOL_VERSION) return peer.fail('unsupported_version', `This server speaks protocol ${PROTOCOL_VERSION}; the client sent ${message.v}.`), null;
     if (message.type === 'agent_hello') {
       if (peer.origin && !isSameOrigin(peer.origin, req)) return peer.fail('origin_not_allowed', 'The console must be opened from this server.'), null;
@@ -124,9 +142,52 @@ export class Relay {
       agent.start();
       return agent;
     }
+    if (message.type === 'guest_hello') {
+      const guest = new GuestHandler(this, peer, log);
+      guest.start(message);
+      return guest;
+    }
+    if (message.type === 'visitor_hello') {
+      const visitor = new VisitorHandler(this, peer, req, log);
+      visitor.start(message);
+      return visitor;
+    }
     const host = new HostHandler(this, peer, req, log);
     host.start(message);
     return host;
+  }
+
+  /** A session ended: drop it and everything that pointed at it. */
+  forget(session: LiveSession): void {
+    this.sessions.delete(session.id);
+    this.codes.revokeSession(session.id);
+    this.guestInvites.revokeSession(session.id);
+  }
+
+  async companyName(tenantId: string): Promise<string> {
+    const cached = this.tenantNames.get(tenantId);
+    if (cached) return cached;
+    const tenant = await this.deps.store.getTenant(tenantId);
+    const name = tenant?.name ?? '';
+    this.tenantNames.set(tenantId, name);
+    return name;
+  }
+
+  /** The parts of a site's policy the customer's tab and the console need. */
+  async publicPolicy(site: SiteRecord, _peer: Peer): Promise<SitePolicyPublic> {
+    return {
+      allowNavigation: site.policy.allowNavigation,
+      allowGuests: site.policy.allowGuests,
+      recorded: site.policy.recordSessions,
+      allowCustomerStart: site.policy.allowCustomerStart,
+      navigationOrigins: site.allowedOrigins,
+      company: await this.companyName(site.tenantId),
+    };
+  }
+
+  /** Cuts every live socket of a user (disabled account, logout everywhere). */
+  disconnectUser(userId: string, reason: 'forbidden' | 'unauthorized'): void {
+    for (const agent of [...this.agents]) if (agent.user.id === userId) agent.disconnect(reason);
   }
 
   close(): void {

@@ -9,6 +9,7 @@ export interface SessionState {
   /** Why the host is away: it announced an unload (page load / close) or it just dropped. */
   awayReason: 'unloading' | 'reconnecting' | null;
   hostVisible: boolean;
+  hostIdle: boolean;
   agents: number;
   ended: { by: EndedBy; reason: string } | null;
 }
@@ -19,14 +20,14 @@ export type SessionEvent =
   | { type: 'host_unloading' }
   | { type: 'host_dropped' }
   | { type: 'host_resumed' }
-  | { type: 'host_visibility'; visible: boolean }
+  | { type: 'host_visibility'; visible: boolean; idle?: boolean }
   | { type: 'resume_timeout' }
   | { type: 'host_stopped' }
   | { type: 'system_ended'; reason: string };
 
 export type Transition = { ok: true; state: SessionState } | { ok: false; reason: string };
 
-export const INITIAL_SESSION_STATE: SessionState = { hostConnected: true, awayReason: null, hostVisible: true, agents: 0, ended: null };
+export const INITIAL_SESSION_STATE: SessionState = { hostConnected: true, awayReason: null, hostVisible: true, hostIdle: false, agents: 0, ended: null };
 
 export type SessionPhase = 'waiting' | 'live' | 'host_away' | 'ended';
 
@@ -39,7 +40,8 @@ export function sessionPhase(state: SessionState): SessionPhase {
 /** What agents are told about the host. */
 export function hostStatus(state: SessionState): HostStatus {
   if (!state.hostConnected) return state.awayReason ?? 'reconnecting';
-  return state.hostVisible ? 'active' : 'hidden';
+  if (!state.hostVisible) return 'hidden';
+  return state.hostIdle ? 'idle' : 'active';
 }
 
 function end(state: SessionState, by: EndedBy, reason: string): Transition {
@@ -62,9 +64,9 @@ export function transition(state: SessionState, event: SessionEvent): Transition
       return { ok: true, state: { ...state, hostConnected: false, awayReason: state.awayReason ?? 'reconnecting' } };
     case 'host_resumed':
       // A resume while "connected" is a takeover from a connection that has not noticed it died.
-      return { ok: true, state: { ...state, hostConnected: true, awayReason: null, hostVisible: true } };
+      return { ok: true, state: { ...state, hostConnected: true, awayReason: null, hostVisible: true, hostIdle: false } };
     case 'host_visibility':
-      return { ok: true, state: { ...state, hostVisible: event.visible } };
+      return { ok: true, state: { ...state, hostVisible: event.visible, hostIdle: event.idle ?? false } };
     case 'resume_timeout':
       if (state.hostConnected) return { ok: false, reason: 'host is connected' };
       return end(state, 'customer', state.awayReason === 'unloading' ? 'closed' : 'disconnected');

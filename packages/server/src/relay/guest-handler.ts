@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { ClientMessage, ClientMessageOf } from '@samepage/protocol';
+import { newId } from '../ids.ts';
+import { isCollabMessage } from './collab-router.ts';
+import type { LiveSession, Member } from './live-session.ts';
+import type { Peer } from './peer.ts';
+import type { MessageHandler, Relay } from './relay.ts';
+import { hostStatus } from './session-state.ts';
+
+/** A friend the customer invited with a link: sees the tab and the chat, and can chat. Nothing else. */
+export class GuestHandler implements MessageHandler {
+  private session: LiveSession | null = null;
+  private member: Member | null = null;
+
+  constructor(
+    private readonly relay: Relay,
+    private readonly peer: Peer,
+    private readonly log: Logger,
+  ) {}
+
+  start(hello: ClientMessageOf<'guest_hello'>): void {
+    const link = this.relay.guestInvites.redeem(hello.token);
+    const session = link ? this.relay.sessions.get(link.sessionId) : undefined;
+    if (!link || !session || session.ended) return this.peer.fail('not_found', 'This link has expired or the session has ended.');
+    const participant = { id: newId('par'), name: hello.name?.trim() || 'Guest', role: 'guest' as const, color: session.nextColor(), title: 'Guest' };
+    const member: Member = { participant, peer: this.peer, userId: null, roleKey: 'guest', permissions: new Set() };
+    this.session = session;
+    this.member = member;
+    session.members.set(participant.id, member);
+    this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, guest: { sessionId: session.id, participantId: participant.id } });
+    this.peer.sendMessage({
+      type: 'joined',
+      sessionId: session.id,
+      participantId: participant.id,
+      hostStatus: hostStatus(session.state),
+      page: session.page,
+      participants: session.participants(),
+      control: session.control.snapshot(),
+      chat: session.chat.all(),
+      policy: session.policy,
+    });
+    for (const frame of session.cache.snapshot()) this.peer.sendFrame(frame);
+    session.toEveryone({ type: 'participant_joined', participant }, participant.id);
+    this.log.info({ sessionId: session.id }, 'guest joined');
+    this.relay.deps.store
+      .recordParticipantJoin({ id: participant.id, tenantId: session.tenantId, sessionId: session.id, userId: null, name: participant.name, role: 'guest' })
+      .catch((err: unknown) => this.log.error({ err }, 'could not record guest'));
+  }
+
+  onMessage(message: ClientMessage): void {
+    const session = this.session;
+    const member = this.member;
+    if (!session || !member) return this.peer.fail('unexpected_message', 'Not in a session.');
+    if (message.type === 'chat_send' || message.type === 'chat_typing' || message.type === 'chat_sync') {
+      this.relay.collab.handle(session, { kind: 'member', member }, message);
+      return;
+    }
+    if (message.type === 'keyframe_request') {
+      for (const frame of session.cache.snapshot()) this.peer.sendFrame(frame);
+      return;
+    }
+    if (message.type === 'leave') return this.peer.close(1000, 'left');
+    if (isCollabMessage(message)) return this.peer.fail('permission_denied', 'Guests can watch and chat only.');
+    this.peer.fail('unexpected_message', `A guest may not send ${message.type}.`);
+  }
+
+  onBinary(): void {
+    this.peer.fail('unexpected_message', 'Guests do not send DOM frames.');
+  }
+
+  onClose(): void {
+    const session = this.session;
+    const member = this.member;
+    if (!session || !member) return;
+    session.members.delete(member.participant.id);
+    if (!session.ended) session.toEveryone({ type: 'participant_left', participantId: member.participant.id, reason: 'left' });
+    this.relay.deps.store.recordParticipantLeave(session.tenantId, member.participant.id).catch(() => undefined);
+  }
+}
