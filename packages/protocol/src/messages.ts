@@ -289,6 +289,9 @@ export const visitorsSchema = v.object({ type: v.literal('visitors'), visitors: 
 export const cobrowseRequestedSchema = v.object({ type: v.literal('cobrowse_requested'), requestId: id, agentName: shortText, company: shortText });
 export const cobrowseAnsweredSchema = v.object({ type: v.literal('cobrowse_answered'), requestId: id, visitorId: id, accepted: v.boolean() });
 
+/** Something agents of the tenant should know, e.g. a customer was turned away because the plan is full. */
+export const noticeSchema = v.object({ type: v.literal('notice'), code: v.picklist(ERROR_CODES), message: v.string() });
+
 export const serverKeyframeRequestSchema = v.object({ type: v.literal('keyframe_needed'), reason: shortText });
 export const sessionEndedSchema = v.object({
   type: v.literal('session_ended'),
@@ -326,6 +329,7 @@ export const serverMessageSchema = v.variant('type', [
   visitorsSchema,
   cobrowseRequestedSchema,
   cobrowseAnsweredSchema,
+  noticeSchema,
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 

@@ -22,6 +22,9 @@ export interface Config {
   loginAttemptsPerMinute: number;
   helloTimeoutMs: number;
   authSessionTtlMs: number;
+  purgeIntervalMs: number;
+  /** Failed logins for one email within 15 minutes before the account is locked for 15 minutes. */
+  loginLockoutFailures: number;
   /** Serve HTTPS and WSS directly with this certificate and key (PEM). */
   tls: { cert: Buffer; key: Buffer } | null;
   /** Behind a reverse proxy: trust X-Forwarded-Proto/For/Host. */
@@ -91,6 +94,8 @@ export function loadConfig(env: Env = process.env): Config {
     joinAttemptsPerMinute: readInt(env, 'JOIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
     loginAttemptsPerMinute: readInt(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
     helloTimeoutMs: readInt(env, 'HELLO_TIMEOUT_MS', 10_000, 100, 600_000),
+    purgeIntervalMs: readInt(env, 'PURGE_INTERVAL_MS', 3600 * 1000, 1000, 7 * 24 * 3600 * 1000),
+    loginLockoutFailures: readInt(env, 'LOGIN_LOCKOUT_FAILURES', 5, 1, 1000),
     authSessionTtlMs: readInt(env, 'AUTH_SESSION_TTL_MS', 12 * 3600 * 1000, 60_000, 365 * 24 * 3600 * 1000),
   };
 }

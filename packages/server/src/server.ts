@@ -7,6 +7,9 @@ import { loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { createStore, type Store } from './store.ts';
 import { createCollabStore, type CollabStore } from './collab-store.ts';
+import { createAdminStore, type AdminStore } from './admin-store.ts';
+import { createTenantStore, type TenantStore } from './tenant-store.ts';
+import { startPurgeJob } from './retention.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import { createAuthenticator } from './http/auth-routes.ts';
@@ -18,6 +21,8 @@ export interface RunningServer {
   config: Config;
   store: Store;
   collab: CollabStore;
+  adminStore: AdminStore;
+  tenants: TenantStore;
   relay: Relay;
   boot: BootstrapResult;
   admin: { email: string; password: string };
@@ -34,9 +39,12 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
   const db = await openDatabase(config.dataDir);
   const store = createStore(db);
   const collab = createCollabStore(db);
+  const admin = createAdminStore(db);
+  const tenants = createTenantStore(db);
   const boot = await bootstrap(config, store);
-  const relay = new Relay({ config, store, collab, log, authenticate: createAuthenticator(store) });
-  const app = buildApp({ config, store, collab, relay, log, demoSiteKey: boot.demoSiteKey });
+  const relay = new Relay({ config, store, collab, tenants, log, authenticate: createAuthenticator(store) });
+  const app = buildApp({ config, store, collab, admin, tenants, relay, log, demoSiteKey: boot.demoSiteKey });
+  const stopPurge = startPurgeJob({ tenants, admin, store, log }, config.purgeIntervalMs);
   app.server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '').split('?')[0];
     if (pathname === '/ws') relay.handleUpgrade(req, socket, head);
@@ -52,6 +60,8 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
     config,
     store,
     collab,
+    adminStore: admin,
+    tenants,
     relay,
     boot,
     admin: { email: boot.adminEmail, password: boot.generatedPassword ?? boot.knownPassword ?? '' },
@@ -59,6 +69,7 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
     async close() {
       if (closed) return;
       closed = true;
+      stopPurge();
       relay.close();
       await app.close();
       await db.destroy();

@@ -118,6 +118,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('sessions').addColumn('visitor', 'text').execute();
     },
   },
+  '0003_tenancy': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('tenants').addColumn('plan', 'text', (c) => c.notNull().defaultTo('{"kind":"unlimited"}')).execute();
+      await db.schema.alterTable('tenants').addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+      await db.schema
+        .createTable('usage_daily')
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('peak_concurrent', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('sessions_started', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('usage_daily_pk', ['tenant_id', 'day'])
+        .execute();
+      await db.schema.createIndex('participants_session').on('session_participants').columns(['tenant_id', 'session_id']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

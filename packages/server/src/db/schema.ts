@@ -3,7 +3,8 @@ import type { Generated } from 'kysely';
 /** Every table has tenant_id, except the instance-wide ones (tenants, settings). */
 export interface Database {
   settings: { key: string; value: string };
-  tenants: { id: string; name: string; created_at: number };
+  tenants: { id: string; name: string; created_at: number; plan: Generated<string>; settings: Generated<string> };
+  usage_daily: { tenant_id: string; day: string; peak_concurrent: Generated<number>; sessions_started: Generated<number> };
   users: {
     id: string;
     tenant_id: string;

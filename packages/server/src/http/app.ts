@@ -6,6 +6,10 @@ import type { Config } from '../config.ts';
 import type { Store } from '../store.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
+import { registerAdminRoutes } from './admin-routes.ts';
+import { registerTenantRoutes } from './tenant-routes.ts';
+import type { AdminStore } from '../admin-store.ts';
+import type { TenantStore } from '../tenant-store.ts';
 import { createGuard } from './require-user.ts';
 import type { CollabStore } from '../collab-store.ts';
 import type { Relay } from '../relay/relay.ts';
@@ -39,12 +43,14 @@ export interface AppDeps {
   config: Config;
   store: Store;
   collab: CollabStore;
+  admin: AdminStore;
+  tenants: TenantStore;
   relay: Relay;
   log: Logger;
   demoSiteKey: string;
 }
 
-export function buildApp({ config, store, collab, relay, log, demoSiteKey }: AppDeps): FastifyInstance {
+export function buildApp({ config, store, collab, admin, tenants, relay, log, demoSiteKey }: AppDeps): FastifyInstance {
   // Fastify logs each request at info; the relay's own logs are the useful ones.
   const httpLog = log.child({ component: 'http' }, { level: log.level === 'silent' ? 'silent' : 'warn' });
   const app = Fastify({
@@ -80,7 +86,10 @@ export function buildApp({ config, store, collab, relay, log, demoSiteKey }: App
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   registerAuthRoutes(app, config, store);
-  registerSessionRoutes(app, createGuard(store, collab), collab, relay);
+  const guard = createGuard(store, collab);
+  registerSessionRoutes(app, guard, collab, relay);
+  registerAdminRoutes(app, { guard, store, collab, admin, tenants, relay });
+  registerTenantRoutes(app, { guard, store, admin, tenants, relay });
 
   app.get('/sdk.js', async (_request, reply) => {
     const sent = await sendFile(reply, path.join(SDK_DIST, 'sdk.js'), { cacheControl: 'public, max-age=300', headers: { 'access-control-allow-origin': '*' } });

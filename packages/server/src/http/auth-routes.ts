@@ -26,6 +26,8 @@ function isSecure(request: FastifyRequest): boolean {
 
 export function registerAuthRoutes(app: FastifyInstance, config: Config, store: Store) {
   const loginLimiter = new RateLimiter(config.loginAttemptsPerMinute, 60_000);
+  // Failures per email, whatever the address: a lockout against password guessing.
+  const lockout = new RateLimiter(config.loginLockoutFailures, 15 * 60_000);
   const authenticate = createAuthenticator(store);
 
   app.post('/api/auth/login', async (request, reply) => {
@@ -34,13 +36,16 @@ export function registerAuthRoutes(app: FastifyInstance, config: Config, store: 
     const password = typeof body?.password === 'string' ? body.password : '';
     const key = `${request.ip}:${email}`;
     if (!loginLimiter.hit(key)) return sendError(reply, 'rate_limited');
+    if (email && lockout.isBlocked(email)) return sendError(reply, 'account_locked');
     const user = email && password ? await store.findUserByEmail(email) : null;
     const ok = user && !user.disabled && (await verifyPassword(user.passwordHash, password));
     if (!user || !ok) {
-      if (user) await store.audit(user.tenantId, { type: 'user', id: user.id }, 'login.failed', null, { ip: request.ip });
-      return sendError(reply, 'invalid_credentials');
+      if (email) lockout.hit(email);
+      if (user) await store.audit(user.tenantId, { type: 'user', id: user.id }, 'login.failed', null, { ip: request.ip, locked: lockout.isBlocked(email) });
+      return sendError(reply, lockout.isBlocked(email) ? 'account_locked' : 'invalid_credentials');
     }
     loginLimiter.reset(key);
+    lockout.reset(email);
     const token = newSecret();
     await store.createAuthSession(user, token, config.authSessionTtlMs);
     await store.audit(user.tenantId, { type: 'user', id: user.id }, 'login.succeeded', null, { ip: request.ip });

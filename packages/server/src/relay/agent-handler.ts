@@ -96,6 +96,10 @@ export class AgentHandler implements MessageHandler {
     this.relay.agents.delete(this);
   }
 
+  send(message: import('@samepage/protocol').ServerMessage): void {
+    this.peer.sendMessage(message);
+  }
+
   /** Cuts this agent's socket, e.g. when an admin disables the user. */
   disconnect(reason: 'forbidden' | 'unauthorized'): void {
     this.peer.fail(reason, reason === 'forbidden' ? 'Your account has been disabled.' : 'You have been logged out.');

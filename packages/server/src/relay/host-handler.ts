@@ -18,6 +18,7 @@ export class HostHandler implements MessageHandler {
   private hello: ClientMessageOf<'host_hello'> | null = null;
   private pending: ClientMessage[] | null = [];
   private frameQueue: Uint8Array[] = [];
+  private starting = false;
 
   constructor(
     private readonly relay: Relay,
@@ -130,10 +131,33 @@ export class HostHandler implements MessageHandler {
     const site = this.site;
     const policy = this.policy;
     if (!site || !policy) return;
-    if (this.session) return this.peer.fail('unexpected_message', 'A session is already running on this connection.');
+    if (this.session || this.starting) return this.peer.fail('unexpected_message', 'A session is already running on this connection.');
     const request = requestId ? this.relay.visitors.claim(requestId, site.tenantId) : null;
     if (requestId && !request) return this.peer.fail('not_found', 'That request has expired; ask the agent to send it again.');
     if (!request && !site.policy.allowCustomerStart) return this.peer.fail('permission_denied', 'On this site an agent starts the session; ask them to send you a request.');
+    this.starting = true;
+    this.relay.deps.tenants
+      .getPlan(site.tenantId)
+      .finally(() => (this.starting = false))
+      .then((plan) => {
+        const live = this.relay.liveSessionCount(site.tenantId);
+        if (plan.kind === 'capacity' && live >= plan.limit) {
+          this.peer.fail('capacity_reached');
+          this.relay.notifyAgents(site.tenantId, { type: 'notice', code: 'capacity_reached', message: `A customer on ${site.name} could not start a session: all ${plan.limit} sessions of the plan are in use.` });
+          void this.relay.deps.store.audit(site.tenantId, { type: 'customer', id: null }, 'session.refused_capacity', null, { siteId: site.id, limit: plan.limit });
+          return;
+        }
+        this.createSession(site, policy, request);
+        this.relay.deps.tenants.recordSessionStarted(site.tenantId, live + 1).catch((err: unknown) => this.log.error({ err }, 'could not record usage'));
+      })
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'could not check the plan');
+        this.peer.fail('database_unavailable');
+      });
+  }
+
+  private createSession(site: SiteRecord, policy: SitePolicyPublic, request: ReturnType<Relay['visitors']['claim']>): void {
+    if (this.session || this.peer.closed) return;
     const { store, config } = this.relay.deps;
     const id = newId('ses');
     const session = new LiveSession(id, site.tenantId, site.id, newSecret(24), this.peer, config.maxSessionCacheBytes, policy, store, this.log.child({ sessionId: id }), (s) => this.relay.forget(s));

@@ -25,6 +25,7 @@ export interface RelayDeps {
   config: Config;
   store: Store;
   collab: CollabStore;
+  tenants: import('../tenant-store.ts').TenantStore;
   log: Logger;
   /** Resolves the console's login cookie to a user, or null. */
   authenticate(req: IncomingMessage): Promise<UserRecord | null>;
@@ -183,6 +184,17 @@ export class Relay {
       navigationOrigins: site.allowedOrigins,
       company: await this.companyName(site.tenantId),
     };
+  }
+
+  liveSessionCount(tenantId: string): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.tenantId === tenantId && !s.ended) n++;
+    return n;
+  }
+
+  /** To every console of the tenant that is connected. */
+  notifyAgents(tenantId: string, message: import('@samepage/protocol').ServerMessage): void {
+    for (const agent of this.agents) if (agent.user.tenantId === tenantId) agent.send(message);
   }
 
   /** Cuts every live socket of a user (disabled account, logout everywhere). */

@@ -1,0 +1,60 @@
+import type { FastifyReply } from 'fastify';
+import * as v from 'valibot';
+import { PERMISSIONS } from '@samepage/protocol';
+import { sendError } from './errors.ts';
+
+const name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120));
+const roleKey = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{1,39}$/, 'a role key is 2-40 lowercase letters, digits or _'));
+const selectorList = v.pipe(v.array(v.pipe(v.string(), v.maxLength(500))), v.maxLength(100));
+const origin = v.pipe(
+  v.string(),
+  v.check((s) => s === 'self' || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(s), 'an origin is like https://shop.example.com, https://*.example.com or self'),
+);
+
+/** The request bodies of the admin API; the same schemas validate requests and document them. */
+export const schemas = {
+  createUser: v.strictObject({
+    email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(200)),
+    name,
+    role: roleKey,
+    password: v.pipe(v.string(), v.minLength(10, 'a password has at least 10 characters'), v.maxLength(200)),
+  }),
+  updateUser: v.strictObject({
+    name: v.optional(name),
+    role: v.optional(roleKey),
+    disabled: v.optional(v.boolean()),
+    password: v.optional(v.pipe(v.string(), v.minLength(10), v.maxLength(200))),
+  }),
+  createRole: v.strictObject({ key: roleKey, title: name, permissions: v.array(v.picklist(PERMISSIONS)) }),
+  updateRole: v.strictObject({ title: v.optional(name), permissions: v.optional(v.array(v.picklist(PERMISSIONS))) }),
+  site: v.strictObject({
+    name,
+    allowedOrigins: v.pipe(v.array(origin), v.minLength(1), v.maxLength(50)),
+    redaction: v.optional(v.strictObject({ redact: selectorList, block: selectorList, allow: selectorList })),
+    policy: v.optional(
+      v.strictObject({
+        controlRoles: v.optional(v.array(roleKey)),
+        allowNavigation: v.optional(v.boolean()),
+        allowGuests: v.optional(v.boolean()),
+        recordSessions: v.optional(v.boolean()),
+        allowCustomerStart: v.optional(v.boolean()),
+      }),
+    ),
+  }),
+  retention: v.strictObject({
+    sessionsDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
+    chatDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
+    auditDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
+    recordingsDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
+  }),
+};
+
+/** Validates a body; answers 400 invalid_request naming the field, and returns null, when it is wrong. */
+export function parseBody<T extends v.GenericSchema>(schema: T, body: unknown, reply: FastifyReply): v.InferOutput<T> | null {
+  const result = v.safeParse(schema, body ?? {});
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const path = issue?.path?.map((p) => String(p.key)).join('.');
+  sendError(reply, 'invalid_request', `${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}`);
+  return null;
+}
