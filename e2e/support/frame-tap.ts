@@ -1,4 +1,5 @@
-import { constants, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
+import { DeltaWindow } from '@samepage/protocol';
 import type { Page, WebSocket } from 'playwright-core';
 
 // Mirrors packages/protocol/src/dom-frame.ts. Restated here on purpose: the tap must read the
@@ -88,8 +89,10 @@ function decodeSockets(sockets: SocketLog[]): DecodedFrames {
  * sync-flushed per frame. Epochs are per socket, since a new page load may restart numbering.
  */
 function decodeDomFrames(socket: SocketLog, out: DecodedFrames): void {
-  // One entry per keyframe: the deflate stream of the deltas that follow it.
-  const streams: Array<{ epoch: number; chunks: Buffer[] }> = [];
+  // Decoded with node:zlib, independently of the SDK's and console's fflate: a keyframe alone,
+  // then each delta with the epoch's rolling window as preset dictionary (protocol DeltaWindow).
+  let window: DeltaWindow | null = null;
+  let epochOfWindow = -1;
   socket.binaries.forEach((frame, index) => {
     const where = `${socket.url} binary frame #${index}`;
     if (frame.byteLength < HEADER_BYTES || frame.readUInt8(0) !== DOM_FRAME_KIND) {
@@ -99,41 +102,33 @@ function decodeDomFrames(socket: SocketLog, out: DecodedFrames): void {
     const flags = frame.readUInt8(1);
     const epoch = frame.readUInt32BE(4);
     const payload = frame.subarray(HEADER_BYTES);
-    if (flags & FLAG_KEYFRAME) {
-      out.keyframes++;
-      inflateInto(payload, flags, where, out);
-      streams.push({ epoch, chunks: [] });
-      return;
-    }
-    out.deltas++;
-    if ((flags & FLAG_DEFLATE) === 0) {
-      out.texts.push(payload.toString('utf8'));
-      return;
-    }
-    let stream = [...streams].reverse().find((s) => s.epoch === epoch);
-    if (!stream) {
+    const keyframe = (flags & FLAG_KEYFRAME) !== 0;
+    if (keyframe) out.keyframes++;
+    else out.deltas++;
+    if (!keyframe && (window === null || epoch !== epochOfWindow)) {
       out.errors.push(`${where}: delta of epoch ${epoch} with no keyframe before it`);
-      stream = { epoch, chunks: [] };
-      streams.push(stream);
+      return;
     }
-    stream.chunks.push(payload);
+    let text: Buffer;
+    try {
+      if ((flags & FLAG_DEFLATE) === 0) text = payload;
+      else if (keyframe) text = inflateRawSync(payload);
+      else {
+        const dictionary = window?.dictionary();
+        text = inflateRawSync(payload, dictionary ? { dictionary } : {});
+      }
+    } catch (error) {
+      out.errors.push(`${where}: ${(error as Error).message}`);
+      if (!keyframe) window = null;
+      return;
+    }
+    if (keyframe) {
+      window = new DeltaWindow();
+      epochOfWindow = epoch;
+    }
+    window?.append(text);
+    out.texts.push(text.toString('utf8'));
   });
-  for (const { epoch, chunks } of streams) {
-    if (chunks.length > 0) inflateInto(Buffer.concat(chunks), FLAG_DEFLATE, `${socket.url} deltas of epoch ${epoch}`, out);
-  }
-}
-
-function inflateInto(payload: Buffer, flags: number, where: string, out: DecodedFrames): void {
-  if ((flags & FLAG_DEFLATE) === 0) {
-    out.texts.push(payload.toString('utf8'));
-    return;
-  }
-  try {
-    // SYNC_FLUSH as the finishing flush: a sync-flushed stream has no final block.
-    out.texts.push(inflateRawSync(payload, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8'));
-  } catch (error) {
-    out.errors.push(`${where}: ${(error as Error).message}`);
-  }
 }
 
 function collectStrings(text: string, into: string[]): void {

@@ -9,10 +9,10 @@
  *   4  u32  epoch   one compression context: a keyframe starts it, deltas continue it
  *   8  u32  seq     increases by one per frame within the session
  *
- * A keyframe's payload is compressed on its own (deflate-raw). The deltas of an epoch form
- * one deflate-raw stream, sync-flushed after every frame, so a viewer must inflate every
- * delta of the epoch in order, starting right after the keyframe. After decompression a
- * payload is a UTF-8 JSON array of rrweb events.
+ * A keyframe's payload is compressed on its own (deflate-raw). Each delta is compressed on its
+ * own too, with the epoch's rolling window as preset dictionary (see delta-window.ts), so a
+ * viewer must inflate every delta of the epoch in order, starting right after the keyframe.
+ * After decompression a payload is a UTF-8 JSON array of rrweb events.
  */
 export const DOM_FRAME_KIND = 0x01;
 export const FLAG_KEYFRAME = 0x01;

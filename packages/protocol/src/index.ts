@@ -6,3 +6,5 @@ export * from './session-code.ts';
 export * from './control.ts';
 export * from './collaboration.ts';
 export * from './permissions.ts';
+export * from './delta-window.ts';
+export * from './dom-stream-inflater.ts';

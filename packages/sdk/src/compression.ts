@@ -1,29 +1,28 @@
 /**
  * deflate-raw compression for the DOM stream. Keyframes are compressed on their own with the
- * browser's native CompressionStream (off the JS heap, fast); deltas share one fflate stream
- * per epoch so each change compresses against those before it (PROTOCOL.md, "DOM stream").
+ * browser's native CompressionStream (off the JS heap, fast). Each delta is compressed on its
+ * own with the epoch's rolling window as preset dictionary, so changes compress against those
+ * before them and every frame decodes on arrival (PROTOCOL.md, "DOM stream"). A streaming
+ * deflate with sync flushes would do the same, but fflate's flush does not flush every byte.
  */
-import { Deflate, deflateSync } from 'fflate';
+import { deflateSync } from 'fflate';
+import { DeltaWindow } from '@samepage/protocol';
 
-/** Compressed deltas: a sync flush after every frame, so each is decodable on arrival. */
 export interface DeltaCompressor {
   compress(bytes: Uint8Array): Uint8Array;
 }
 
 export const DELTA_LEVEL = 6;
 
-export function createDeltaCompressor(): DeltaCompressor {
-  const deflate = new Deflate({ level: DELTA_LEVEL });
-  let chunks: Uint8Array[] = [];
-  deflate.ondata = (chunk) => {
-    chunks.push(chunk);
-  };
+/** One per epoch, seeded with the keyframe's uncompressed payload. */
+export function createDeltaCompressor(keyframe: Uint8Array): DeltaCompressor {
+  const window = new DeltaWindow();
+  window.append(keyframe);
   return {
     compress(bytes) {
-      chunks = [];
-      deflate.push(bytes);
-      deflate.flush();
-      return concat(chunks);
+      const out = deflateSync(bytes, { level: DELTA_LEVEL, dictionary: window.dictionary() });
+      window.append(bytes);
+      return out;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Inflate, inflateSync, strFromU8 } from 'fflate';
-import { decodeDomFrameHeader, domFramePayload, FLAG_DEFLATE, FLAG_KEYFRAME, type DomFrameHeader } from '@samepage/protocol';
+import { strFromU8 } from 'fflate';
+import { DomStreamInflater, FLAG_DEFLATE, FLAG_KEYFRAME, type DomFrameHeader } from '@samepage/protocol';
 import { createFrameWriter, type FrameCounters } from './frame-writer.ts';
 import { compressStandalone } from './compression.ts';
 import type { RecordedEvent } from './rrweb-events.ts';
@@ -12,27 +12,14 @@ const mutation = (text: string): RecordedEvent => ({ type: 3, data: { source: 0,
 
 /** A viewer as PROTOCOL.md describes it: inflate the keyframe alone, then every delta of its epoch in order. */
 function createViewer() {
-  let inflate: Inflate | null = null;
-  let out: string[] = [];
+  const inflater = new DomStreamInflater();
   const frames: { header: DomFrameHeader; events: RecordedEvent[] }[] = [];
   return {
     frames,
     receive(frame: Uint8Array) {
-      const header = decodeDomFrameHeader(frame);
-      assert.ok(header, 'a valid DOM frame header');
-      const payload = domFramePayload(frame);
-      let text: string;
-      if (header.flags & FLAG_KEYFRAME) {
-        text = strFromU8(inflateSync(payload));
-        inflate = new Inflate();
-        inflate.ondata = (chunk) => out.push(strFromU8(chunk));
-      } else {
-        assert.ok(inflate, 'a delta arrives only after a keyframe');
-        out = [];
-        inflate.push(payload);
-        text = out.join(''); // must be complete right away: the writer sync-flushed this frame
-      }
-      frames.push({ header, events: JSON.parse(text) as RecordedEvent[] });
+      const result = inflater.inflate(frame);
+      assert.ok(result.ok, `frame decodes on arrival: ${result.ok ? '' : result.reason}`);
+      frames.push({ header: result.header, events: JSON.parse(strFromU8(result.payload)) as RecordedEvent[] });
     },
   };
 }

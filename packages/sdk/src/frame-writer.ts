@@ -3,7 +3,7 @@
  *
  * Events are batched and flushed once per animation frame. A batch that starts with rrweb's
  * Meta + FullSnapshot is a KEYFRAME: a new epoch, compressed on its own. Every other batch is a
- * DELTA of the current epoch, compressed in the epoch's single deflate stream. The keyframe's
+ * DELTA of the current epoch, compressed against the epoch's rolling dictionary. The keyframe's
  * compression is async, so sending goes through one promise chain to keep frames in order.
  * Nothing is queued without bound: when the socket cannot take a frame, deltas are dropped and
  * the caller is asked for a fresh keyframe.
@@ -124,7 +124,7 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
     }
     const bytes = encoder.encode(JSON.stringify(events));
     const header = { ...nextCounters(true), flags: FLAG_KEYFRAME | FLAG_DEFLATE };
-    delta = createDeltaCompressor();
+    delta = createDeltaCompressor(bytes);
     keyframeBytes = bytes.byteLength;
     deltaBytes = 0;
     enqueueSend(async () => encodeDomFrame(header, await compressKeyframe(bytes)));
