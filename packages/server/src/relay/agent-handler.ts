@@ -15,6 +15,7 @@ export class AgentHandler implements MessageHandler {
   private member: Member | null = null;
   private role: RoleInfo | null = null;
   private pending: ClientMessage[] | null = [];
+  private lastResyncAt = 0;
 
   constructor(
     private readonly relay: Relay,
@@ -177,12 +178,18 @@ export class AgentHandler implements MessageHandler {
     store.audit(session.tenantId, { type: 'user', id: this.user.id }, 'session.join', session.id, { participantId: participant.id, via }).catch(onError);
   }
 
-  /** Sends the cached keyframe and deltas again; asks the host only when there is none. */
+  /**
+   * Sends the cached keyframe and deltas again. Asks the host for a fresh keyframe when there is
+   * none, or when the cache did not help this viewer the last time (a second request within 10 s).
+   */
   private resync(): void {
     const session = this.session;
     if (!session) return this.peer.fail('unexpected_message', 'Join a session first.');
     const frames = session.cache.snapshot();
-    if (frames.length === 0) {
+    const now = Date.now();
+    const again = now - this.lastResyncAt < 10_000;
+    this.lastResyncAt = now;
+    if (frames.length === 0 || again) {
       session.host?.sendMessage({ type: 'keyframe_needed', reason: 'viewer_resync' });
       return;
     }
