@@ -138,8 +138,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps) {
   app.get('/api/visitors/:id/export', async (request, reply) => {
     const r = await visitorRoute(request, reply);
     if (!r) return;
+    const data = await admin.exportVisitor(r.caller.user.tenantId, r.id);
+    if (data.sessions.length === 0) return sendError(reply, 'not_found', 'No data is stored for this visitor.');
     await audit(r.caller, 'visitor.export', { visitorId: r.id });
-    return admin.exportVisitor(r.caller.user.tenantId, r.id);
+    return data;
   });
   app.delete('/api/visitors/:id/data', async (request, reply) => {
     const r = await visitorRoute(request, reply);
