@@ -21,7 +21,7 @@ export const ERRORS = {
   code_unknown: { http: 404, close: 4404, fatal: false, message: 'No session has this code.' },
   code_expired: { http: 410, close: 4410, fatal: false, message: 'This code has expired; ask the customer for a new one.' },
   code_used: { http: 409, close: 4409, fatal: false, message: 'This code has already been used; ask the customer for a new one.' },
-  session_not_found: { http: 404, close: 4404, fatal: true, message: 'The session does not exist or has ended.' },
+  session_not_found: { http: 404, close: 4404, fatal: false, message: 'The session does not exist or has ended.' },
   session_ended: { http: 410, close: 4410, fatal: true, message: 'The session has ended.' },
   invalid_request: { http: 400, close: 4400, fatal: false, message: 'The request is not valid.' },
   conflict: { http: 409, close: 4409, fatal: false, message: 'That already exists.' },
