@@ -1,6 +1,7 @@
 // Builds the two browser bundles and checks them against their size budgets (gzip).
 //   dist/sdk.js      the loader, embedded by sites; must stay tiny
 //   dist/capture.js  loaded when a session starts
+//   dist/collab.js   remote control, chat, drawing: loaded by capture.js when a session starts
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const LOADER_BUDGET = 4 * 1024;
 const TOTAL_BUDGET = 45 * 1024;
+const COLLAB_BUDGET = 12 * 1024;
 
 const common = {
   bundle: true,
@@ -24,16 +26,19 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/loader.ts'], outfile: 'dist/sdk.js' }),
   build({ ...common, entryPoints: ['src/capture.ts'], outfile: 'dist/capture.js' }),
+  build({ ...common, entryPoints: ['src/collab.ts'], outfile: 'dist/collab.js' }),
 ]);
 
 const gz = (file) => gzipSync(readFileSync(new URL(file, import.meta.url)), { level: 9 }).byteLength;
 const loader = gz('./dist/sdk.js');
 const capture = gz('./dist/capture.js');
+const collab = gz('./dist/collab.js');
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 console.log(`dist/sdk.js      ${kb(loader)} gzip (budget ${kb(LOADER_BUDGET)})`);
 console.log(`dist/capture.js  ${kb(capture)} gzip`);
 console.log(`total            ${kb(loader + capture)} gzip (budget ${kb(TOTAL_BUDGET)})`);
-if (loader > LOADER_BUDGET || loader + capture > TOTAL_BUDGET) {
+console.log(`dist/collab.js   ${kb(collab)} gzip (budget ${kb(COLLAB_BUDGET)}; all three ${kb(loader + capture + collab)})`);
+if (loader > LOADER_BUDGET || loader + capture > TOTAL_BUDGET || collab > COLLAB_BUDGET) {
   console.error('Bundle size budget exceeded.');
   process.exit(1);
 }

@@ -2,7 +2,7 @@
  * Types shared by the loader (sdk.js) and the capture bundle (capture.js). Types only: the
  * two bundles are built separately and talk through a private hook on `window.Samepage`.
  */
-import type { EndedBy, ErrorCode, Participant } from '@samepage/protocol';
+import type { ChatMessage, EndedBy, ErrorCode, Participant, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
 
 export type SessionState = 'idle' | 'starting' | 'waiting' | 'active' | 'ended';
 
@@ -19,6 +19,17 @@ export interface SamepageEvents {
   participant_left: { participantId: string; reason: string };
   ended: { endedBy: EndedBy; reason: string };
   error: SamepageError;
+  /** An agent asks to control the tab. With the widget on, the built-in prompt asks the customer. */
+  control_requested: { participantId: string; name: string };
+  /** Who controls the tab changed. */
+  control: ControlInfo & { reason: string };
+  /** A chat message, the customer's own included once the server stored it. */
+  chat_message: ChatMessage;
+  chat_typing: { participantId: string; typing: boolean };
+  /** An agent asks to see this tab (agent-initiated session). Answer with acceptRequest / declineRequest. */
+  cobrowse_requested: CobrowseRequest;
+  /** The site's policy, from the server, once a session is connected. */
+  policy: SitePolicyPublic;
 }
 export type SamepageEventName = keyof SamepageEvents;
 export type SamepageHandler<K extends SamepageEventName> = (payload: SamepageEvents[K]) => void;
@@ -27,8 +38,45 @@ export interface SamepageSnapshot {
   state: SessionState;
   code: string | null;
   expiresAt: number | null;
-  /** Agents currently viewing. */
+  /** Agents and guests in the session (never the customer). */
   participants: Participant[];
+  control: ControlInfo;
+  /** The site's policy (known once connected). */
+  policy: SitePolicyPublic | null;
+}
+
+export interface ControlInfo {
+  /** The participant in control, or null. */
+  controllerId: string | null;
+  /** Agents waiting for the customer's answer. */
+  pending: string[];
+}
+
+export interface CobrowseRequest {
+  requestId: string;
+  agentName: string;
+  company: string;
+}
+
+/** `Samepage.control`: for sites that answer control requests with their own UI (data-widget="off"). */
+export interface ControlApi {
+  allow(participantId: string): void;
+  deny(participantId: string): void;
+  /** Takes control back at once. */
+  revoke(): void;
+  state(): ControlInfo;
+}
+
+/** `Samepage.chat`: for sites with their own chat UI. */
+export interface ChatApi {
+  /** Resolves with the stored message once the server has it (also after a reconnect). */
+  send(text: string): Promise<ChatMessage>;
+  /** The chat so far, in order. */
+  messages(): ChatMessage[];
+  /** Tells the agents the customer is typing; goes back to false after 3 s or on send. */
+  setTyping(typing: boolean): void;
+  /** Messages written but not yet stored by the server. */
+  pending(): { clientId: string; text: string }[];
 }
 
 export interface SamepageOptions {
@@ -37,6 +85,10 @@ export interface SamepageOptions {
   server?: string;
   widget?: boolean;
   lang?: string;
+  /** The presence socket that lets agents offer help before a session (default true). */
+  presence?: boolean;
+  /** After this long without input the customer shows as idle to agents (default 60 000 ms). */
+  idleAfterMs?: number;
   onError?: (error: SamepageError) => void;
 }
 
@@ -45,6 +97,8 @@ export interface ResolvedConfig {
   server: string;
   widget: boolean;
   lang: string;
+  presence: boolean;
+  idleAfterMs: number;
 }
 
 /** What the loader hands to the capture bundle. */
@@ -56,14 +110,22 @@ export interface CaptureHost {
   /** The widget's shadow root, created on first use (also when the widget is off, for pointers). */
   widgetRoot(): ShadowRoot | null;
   report(error: unknown, code?: SamepageError['code']): void;
+  /** Loads another of our bundles (e.g. /sdk/collab.js); resolves with what it registers. */
+  loadBundle(path: string): Promise<unknown>;
 }
 
 /** What the capture bundle gives back to the loader. */
 export interface CaptureController {
-  start(): Promise<{ code: string }>;
+  /** With a requestId, the session answers an agent's co-browse request and shows no code. */
+  start(options?: { requestId?: string; agentName?: string }): Promise<{ code: string }>;
   end(): Promise<void>;
   /** Resumes the session kept in sessionStorage (page load in the same tab). */
   resume(): void;
+  chat: ChatApi;
+  control: ControlApi;
+  inviteGuest(): Promise<{ url: string }>;
+  /** Shows the built-in co-browse prompt (widget on); resolves with the customer's answer. */
+  promptCobrowse(request: CobrowseRequest): Promise<boolean>;
 }
 
 export type CaptureFactory = (host: CaptureHost) => CaptureController;
@@ -76,8 +138,20 @@ export interface SamepageApi {
   off<K extends SamepageEventName>(event: K, handler: SamepageHandler<K>): void;
   getState(): SamepageSnapshot;
   init(options: SamepageOptions): void;
-  /** Private: the capture bundle registers itself here. */
-  _r?: (factory: CaptureFactory) => void;
+  /**
+   * Names the visitor for agents (kept for this tab).
+   * @example Samepage.identify({ id: 'u_42', name: 'Ann Lee', email: 'ann@example.com' });
+   */
+  identify(identity: VisitorIdentity): void;
+  /** Accepts an agent's co-browse request: starts a session that agent joins at once. */
+  acceptRequest(requestId: string): Promise<void>;
+  declineRequest(requestId: string): void;
+  /** A view-only link for a friend (only if the site allows guests). */
+  inviteGuest(): Promise<{ url: string }>;
+  chat: ChatApi;
+  control: ControlApi;
+  /** Private: the capture and collab bundles register themselves here. */
+  _r?: (factory: unknown) => void;
 }
 
 declare global {

@@ -1,28 +1,26 @@
 /**
- * capture.js, loaded by the loader when a session starts or resumes. It registers with the
- * loader through the private hook on `window.Samepage` and adds no global of its own.
+ * capture.js, loaded by the loader when a session starts or resumes, or when an agent asks to
+ * see the tab. It streams the page and shows the widget; the collaboration features come from
+ * collab.js, fetched as soon as a session starts. Registers with the loader through the
+ * private hook on `window.Samepage` and adds no global of its own.
  */
-import type { CaptureFactory, CaptureHost } from './api-types.ts';
+import type { CaptureController, CaptureFactory, CaptureHost, SamepageError } from './api-types.ts';
+import type { CollabFactory, CollabModule } from './collab-types.ts';
 import { createPointerLayer, type PointerLayer } from './pointer-layer.ts';
+import { getNodeById } from './recorder.ts';
 import { createSessionController } from './session.ts';
 import { mountWidget, type Widget } from './widget.ts';
+
+const COLLAB_PATH = '/sdk/collab.js';
+/** Server messages kept while collab.js loads; a session's first seconds need far fewer. */
+const MAX_EARLY = 1000;
 
 const createCapture: CaptureFactory = (host: CaptureHost) => {
   let widget: Widget | null = null;
   let pointers: PointerLayer | null = null;
-
-  // The widget's root is created lazily: with data-widget off it exists only for pointers.
-  const ensureUi = (): void => {
-    if (widget) return;
-    const root = host.widgetRoot();
-    if (!root) return;
-    widget = mountWidget(root, host.config.widget, {
-      start: () => void controller.start().catch(() => undefined), // reported via onError
-      cancel: () => void controller.end(),
-      stop: () => void controller.end(),
-    });
-    pointers = createPointerLayer(widget.pointerContainer);
-  };
+  let collab: CollabModule | null = null;
+  let collabLoading: Promise<CollabModule> | null = null;
+  let early: ((c: CollabModule) => void)[] = [];
 
   const guard =
     <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -34,22 +32,119 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
       }
     };
 
-  const controller = createSessionController(host, {
-    render: guard(() => {
-      if (host.config.widget || widget) ensureUi();
-      widget?.render(host.snapshot());
-    }),
-    pointer: guard((id, x, y) => {
-      ensureUi();
-      pointers?.move(id, x, y);
-    }),
-    setParticipants: guard((list) => pointers?.setParticipants(list)),
+  const loadCollab = (): Promise<CollabModule> =>
+    (collabLoading ??= host.loadBundle(COLLAB_PATH).then(
+      (factory) => {
+        const c = (collab = (factory as CollabFactory)({
+          host,
+          send: session.send,
+          isReady: session.isReady,
+          redaction: session.redaction,
+          getNode: getNodeById,
+          widget: ensureUi,
+          onControl: (control) => {
+            host.update({ control });
+            render();
+          },
+        }));
+        for (const fn of early.splice(0)) guard(fn)(c);
+        return c;
+      },
+      (error: unknown) => {
+        collabLoading = null;
+        throw error;
+      },
+    ));
+
+  /** Runs now if collab.js is here, else once it is (in order). */
+  const withCollab = (fn: (c: CollabModule) => void): void => {
+    if (collab) return guard(fn)(collab);
+    if (early.length < MAX_EARLY) early.push(fn);
+    loadCollab().catch((error: unknown) => host.report(error));
+  };
+
+  // The widget's root is created lazily: with data-widget off it exists only for pointers and drawings.
+  function ensureUi(): Widget | null {
+    if (widget) return widget;
+    const root = host.widgetRoot();
+    if (!root) return null;
+    widget = mountWidget(root, host.config.widget, {
+      start: () => void controller.start().catch(() => undefined), // reported via onError
+      cancel: () => void session.end(),
+      stop: () => void session.end(),
+      takeBack: guard(() => collab?.control.revoke()),
+      toggleChat: () => withCollab((c) => c.toggleChat()),
+      invite: () => withCollab((c) => c.showInvite()),
+    });
+    pointers = createPointerLayer(widget.pointerContainer);
+    return widget;
+  }
+
+  const render = guard(() => {
+    if (host.config.widget || widget) ensureUi();
+    widget?.render(host.snapshot());
   });
 
-  if (host.config.widget) guard(() => {
-    ensureUi();
-    widget?.render(host.snapshot());
-  })();
+  const session = createSessionController(
+    host,
+    {
+      render,
+      pointer: guard((id, x, y) => {
+        ensureUi();
+        pointers?.move(id, x, y);
+      }),
+      setParticipants: guard((list) => pointers?.setParticipants(list)),
+    },
+    {
+      onMessage: (message) => withCollab((c) => c.handle(message)),
+      onReady: () => withCollab((c) => c.onReady()),
+      onEnded: guard(() => {
+        early = [];
+        collab?.onEnded();
+        widget?.setRequestedBy(null);
+        host.update({ control: { controllerId: null, pending: [] } });
+      }),
+    },
+  );
+
+  const noSession = (): boolean => {
+    const state = host.snapshot().state;
+    return state === 'idle' || state === 'ended';
+  };
+  const noSessionError: SamepageError = { code: 'sdk_config', message: 'There is no session in this tab.' };
+
+  const controller: CaptureController = {
+    start(options) {
+      if (options?.requestId) {
+        ensureUi();
+        widget?.setRequestedBy(options.agentName ?? '');
+      }
+      const started = session.start(options);
+      loadCollab().catch((error: unknown) => host.report(error));
+      return started;
+    },
+    end: () => session.end(),
+    resume() {
+      session.resume();
+      loadCollab().catch((error: unknown) => host.report(error));
+    },
+    chat: {
+      send: (text) => (noSession() ? Promise.reject(noSessionError) : loadCollab().then((c) => c.chat.send(text))),
+      messages: () => collab?.chat.messages() ?? [],
+      setTyping: (typing) => collab?.chat.setTyping(typing),
+      pending: () => collab?.chat.pending() ?? [],
+    },
+    control: {
+      allow: (id) => withCollab((c) => c.control.allow(id)),
+      deny: (id) => withCollab((c) => c.control.deny(id)),
+      revoke: () => collab?.control.revoke(),
+      state: () => collab?.control.state() ?? host.snapshot().control,
+    },
+    inviteGuest: () => (noSession() ? Promise.reject(noSessionError) : loadCollab().then((c) => c.inviteGuest())),
+    promptCobrowse: (request) => loadCollab().then((c) => c.promptCobrowse(request)),
+  };
+
+  if (host.config.widget) render();
   return controller;
 };
 

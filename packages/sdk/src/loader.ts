@@ -1,16 +1,20 @@
 /**
  * sdk.js, the loader: the only script a site embeds. It must cost the page almost nothing, so
- * it defines `window.Samepage` and (optionally) a "Get help" button, and loads the capture
- * bundle only when a session starts or is resumed in this tab. It never throws into the page.
+ * it defines `window.Samepage`, (optionally) a "Get help" button and, once the page is idle, a
+ * light presence socket; it loads the capture bundle only when a session starts or is resumed
+ * in this tab, or an agent asks to see it. It never throws into the page.
  *
  * @example
  *   <script src="https://help.example.com/sdk.js" data-site-key="KEY" data-widget async></script>
  *   Samepage.on('code', ({ code }) => show(code));
  */
 import { createEmitter } from './events.ts';
+import { openPresence, type PresenceSocket } from './presence-socket.ts';
+import { cleanIdentity, readIdentity, writeIdentity } from './visitor-identity.ts';
 import { readStoredSession } from './session-store.ts';
 import { BASE_CSS, createWidgetRoot } from './widget-host.ts';
 import type {
+  CobrowseRequest,
   CaptureController,
   CaptureFactory,
   CaptureHost,
@@ -24,6 +28,9 @@ import type {
 
 const CAPTURE_PATH = '/sdk/capture.js';
 const CAPTURE_LOAD_TIMEOUT_MS = 20_000;
+const IDLE_AFTER_MS = 60_000;
+/** The presence socket waits for an idle moment after load, at most this long. */
+const PRESENCE_IDLE_TIMEOUT_MS = 3000;
 
 function findOwnScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -34,12 +41,16 @@ function findOwnScript(): HTMLScriptElement | null {
 
 function install(): void {
   if (window.Samepage) return; // embedded twice: the first one wins
-  const config: ResolvedConfig = { siteKey: '', server: '', widget: false, lang: 'en' };
+  const config: ResolvedConfig = { siteKey: '', server: '', widget: false, lang: 'en', presence: true, idleAfterMs: IDLE_AFTER_MS };
   let onError: SamepageOptions['onError'];
-  let snapshot: SamepageSnapshot = { state: 'idle', code: null, expiresAt: null, participants: [] };
+  let snapshot: SamepageSnapshot = { state: 'idle', code: null, expiresAt: null, participants: [], control: { controllerId: null, pending: [] }, policy: null };
+  let presence: PresenceSocket | null = null;
+  let presenceScheduled = false;
+  const requests = new Map<string, CobrowseRequest>();
   let controller: CaptureController | null = null;
   let loading: Promise<CaptureController> | null = null;
-  let pendingFactory: ((factory: CaptureFactory) => void) | null = null;
+  // The bundle being loaded registers itself through `_r`; one load at a time.
+  let pendingFactory: ((factory: unknown) => void) | null = null;
   let root: ShadowRoot | null = null;
   let launcherShown = false;
 
@@ -84,26 +95,24 @@ function install(): void {
     snapshot: () => ({ ...snapshot, participants: [...snapshot.participants] }),
     widgetRoot,
     report,
+    loadBundle: () => Promise.reject(),
   };
 
-  const loadCapture = (): Promise<CaptureController> => {
-    if (controller) return Promise.resolve(controller);
-    if (loading) return loading;
-    loading = new Promise<CaptureController>((resolve, reject) => {
+  /** Loads one of our bundles from the server; resolves with what it registers through `_r`. */
+  const loadBundle: CaptureHost['loadBundle'] = (path) =>
+    new Promise((resolve, reject) => {
       const fail = (): void => {
-        loading = null;
         pendingFactory = null;
-        reject({ code: 'sdk_load_failed', message: 'The Samepage capture script could not be loaded.' } satisfies SamepageError);
+        reject({ code: 'sdk_load_failed', message: 'A Samepage script could not be loaded.' } satisfies SamepageError);
       };
       const timer = setTimeout(fail, CAPTURE_LOAD_TIMEOUT_MS);
       pendingFactory = (factory) => {
         clearTimeout(timer);
         pendingFactory = null;
-        controller = factory(host);
-        resolve(controller);
+        resolve(factory);
       };
       const script = document.createElement('script');
-      script.src = config.server + CAPTURE_PATH;
+      script.src = config.server + path;
       script.async = true;
       script.onerror = () => {
         clearTimeout(timer);
@@ -111,6 +120,17 @@ function install(): void {
       };
       (document.head ?? document.documentElement).appendChild(script);
     });
+  host.loadBundle = loadBundle;
+
+  const loadCapture = (): Promise<CaptureController> => {
+    if (controller) return Promise.resolve(controller);
+    loading ??= loadBundle(CAPTURE_PATH).then(
+      (factory) => (controller = (factory as CaptureFactory)(host)),
+      (error: unknown) => {
+        loading = null;
+        throw error;
+      },
+    );
     return loading;
   };
 
@@ -137,6 +157,45 @@ function install(): void {
     }
   };
 
+  const noSession = (): Promise<never> => Promise.reject<never>({ code: 'sdk_config', message: 'There is no session in this tab.' } satisfies SamepageError);
+
+  const answerRequest = (requestId: string, accepted: boolean): void => {
+    requests.delete(requestId);
+    presence?.answer(requestId, accepted);
+  };
+
+  const onCobrowseRequest = (request: CobrowseRequest): void => {
+    requests.set(request.requestId, request);
+    emit('cobrowse_requested', request);
+    // Loaded now either way: accepting should not wait for a download.
+    loadCapture()
+      .then((c) => (config.widget ? c.promptCobrowse(request) : null))
+      .then((accepted) => {
+        if (accepted === null || !requests.has(request.requestId)) return;
+        if (accepted) return api.acceptRequest(request.requestId);
+        api.declineRequest(request.requestId);
+      })
+      .catch((error: unknown) => report(error));
+  };
+
+  const startPresence = (): void => {
+    if (!config.presence || presenceScheduled) return;
+    presenceScheduled = true;
+    const open = (): void => {
+      try {
+        presence = openPresence({ server: config.server, siteKey: config.siteKey, identity: readIdentity, onRequest: onCobrowseRequest });
+      } catch (error) {
+        report(error);
+      }
+    };
+    const whenIdle = (): void => {
+      if ('requestIdleCallback' in window) requestIdleCallback(open, { timeout: PRESENCE_IDLE_TIMEOUT_MS });
+      else setTimeout(open, 1000);
+    };
+    if (document.readyState === 'complete') whenIdle();
+    else window.addEventListener('load', whenIdle, { once: true });
+  };
+
   const api: SamepageApi = {
     startSession,
     async endSession() {
@@ -150,6 +209,34 @@ function install(): void {
     on: (event, handler) => events.on(event, handler),
     off: (event, handler) => events.off(event, handler),
     getState: () => host.snapshot(),
+    identify(identity) {
+      const clean = cleanIdentity(identity);
+      writeIdentity(clean);
+      presence?.identify(clean);
+    },
+    async acceptRequest(requestId) {
+      const request = requests.get(requestId);
+      answerRequest(requestId, true);
+      try {
+        await (await loadCapture()).start({ requestId, agentName: request?.agentName ?? '' });
+      } catch (error) {
+        report(error);
+      }
+    },
+    declineRequest: (requestId) => answerRequest(requestId, false),
+    inviteGuest: () => (controller ? controller.inviteGuest() : noSession()),
+    chat: {
+      send: (text) => (controller ? controller.chat.send(text) : noSession()),
+      messages: () => controller?.chat.messages() ?? [],
+      setTyping: (typing) => controller?.chat.setTyping(typing),
+      pending: () => controller?.chat.pending() ?? [],
+    },
+    control: {
+      allow: (id) => controller?.control.allow(id),
+      deny: (id) => controller?.control.deny(id),
+      revoke: () => controller?.control.revoke(),
+      state: () => controller?.control.state() ?? { controllerId: null, pending: [] },
+    },
     init(options) {
       try {
         if (options.onError) onError = options.onError;
@@ -157,6 +244,8 @@ function install(): void {
         if (options.server) config.server = new URL(options.server, location.href).origin;
         if (options.lang) config.lang = options.lang;
         if (options.widget !== undefined) config.widget = options.widget;
+        if (options.presence !== undefined) config.presence = options.presence;
+        if (options.idleAfterMs && options.idleAfterMs > 0) config.idleAfterMs = options.idleAfterMs;
         boot();
       } catch (error) {
         report(error, 'sdk_config');
@@ -170,6 +259,7 @@ function install(): void {
   // Nothing heavy here: the capture bundle loads only to resume a session of this tab.
   const boot = (): void => {
     if (!config.siteKey || !config.server) return;
+    startPresence();
     if (!controller && readStoredSession()) {
       loadCapture()
         .then((c) => c.resume())
@@ -187,6 +277,7 @@ function install(): void {
     config.server = new URL(script.src, location.href).origin;
     config.widget = widget !== null && widget !== 'off' && widget !== 'false';
     config.lang = script.getAttribute('data-lang') || document.documentElement.lang || 'en';
+    config.presence = script.getAttribute('data-presence') !== 'off';
     boot();
   }
 }

@@ -13,7 +13,7 @@ export interface PointerLayer {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-function safeColor(color: string): string {
+export function safeColor(color: string): string {
   // The colour comes from the server; keep it to something CSS cannot be tricked by.
   return /^(#[0-9a-f]{3,8}|[a-z]{3,20}|(rgb|hsl)a?\([\d\s.,%]+\))$/i.test(color) ? color : '#2563eb';
 }

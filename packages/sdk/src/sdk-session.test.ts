@@ -10,7 +10,7 @@ import { bundleForPage, launchChromium } from './test-support/browser.ts';
 import { startFakeRelay, type FakeRelay } from './test-support/fake-relay.ts';
 
 const page = (withSdk: boolean) => `<!doctype html><html><head><title>Shop</title>
-${withSdk ? '<script src="/sdk.js" data-site-key="site_test" data-widget async></script>' : ''}
+${withSdk ? '<script src="/sdk.js" data-site-key="site_test" data-widget data-presence="off" async></script>' : ''}
 </head><body style="height:3000px">
   <h1>Checkout</h1>
   <input id="pw" type="password"><input id="card" autocomplete="cc-number">

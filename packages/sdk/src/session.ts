@@ -2,10 +2,11 @@
  * The visitor's side of one session: connect, start or resume, stream, react to the server,
  * end. Owns the transport and the capture pipeline; reports state through the loader's host.
  */
-import { PROTOCOL_VERSION, type ClientMessageOf, type EndedBy, type Participant, type ServerMessage, type ServerMessageOf } from '@samepage/protocol';
+import { PROTOCOL_VERSION, type ClientMessage, type ClientMessageOf, type EndedBy, type Participant, type ServerMessage, type ServerMessageOf } from '@samepage/protocol';
 import type { CaptureController, CaptureHost } from './api-types.ts';
 import { startCapturePipeline, type CapturePipeline } from './capture-pipeline.ts';
-import { createRedactionPolicy } from './redaction.ts';
+import { createRedactionPolicy, type RedactionPolicy } from './redaction.ts';
+import { readIdentity } from './visitor-identity.ts';
 import { clearStoredSession, readStoredSession, writeStoredSession, type StoredSession } from './session-store.ts';
 import { connectTransport, socketUrl, type Transport } from './transport.ts';
 
@@ -17,13 +18,31 @@ export interface SessionUi {
   setParticipants(participants: readonly Participant[]): void;
 }
 
+/** What the collaboration features (collab-manager.ts) need from the session. */
+export interface SessionHooks {
+  /** A server message the session does not handle itself. */
+  onMessage(message: ServerMessage): void;
+  /** Connected (or reconnected) with a session. */
+  onReady(): void;
+  onEnded(): void;
+}
+
+export type SessionController = Pick<CaptureController, 'start' | 'end' | 'resume'> & {
+  send(message: ClientMessage): boolean;
+  isReady(): boolean;
+  /** The redaction policy in force (defaults until the server's rules arrive). */
+  redaction(): RedactionPolicy;
+};
+
 /**
  * @example
  *   const controller = createSessionController(host, ui);
  *   const { code } = await controller.start();
  */
-export function createSessionController(host: CaptureHost, ui: SessionUi): CaptureController {
+export function createSessionController(host: CaptureHost, ui: SessionUi, hooks: SessionHooks): SessionController {
   let transport: Transport | null = null;
+  let policy: RedactionPolicy = createRedactionPolicy();
+  let requestId: string | undefined;
   let pipeline: CapturePipeline | null = null;
   let stored: StoredSession | null = null;
   let agents: Participant[] = [];
@@ -39,8 +58,9 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
     if (stored) writeStoredSession(stored);
   };
 
+  /** Agents and guests: everyone but the customer. */
   const setAgents = (list: readonly Participant[]): void => {
-    agents = list.filter((p) => p.role === 'agent');
+    agents = list.filter((p) => p.role !== 'host');
     ui.setParticipants(agents);
     const state = agents.length ? 'active' : 'waiting';
     update({ participants: [...agents], state });
@@ -59,6 +79,8 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
     clearTimeout(startTimer);
     clearStoredSession();
     removePageListeners();
+    requestId = undefined;
+    hooks.onEnded();
     if (pending) {
       pending.reject({ code: 'sdk_connection_lost', message: `The session could not start (${reason}).` });
       pending = null;
@@ -69,7 +91,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
 
   const startPipeline = (rules: ServerMessageOf<'welcome'>['redaction']): void => {
     if (pipeline || !stored) return;
-    const policy = createRedactionPolicy(rules);
+    policy = createRedactionPolicy(rules);
     if (policy.rejectedSelectors.length) report({ code: 'sdk_config', message: `Ignored invalid redaction selectors: ${policy.rejectedSelectors.join(', ')}` });
     const session = stored;
     pipeline = startCapturePipeline({
@@ -96,8 +118,12 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
       // We asked to resume and the server did not: the session is gone.
       return finish('system', 'resume_refused');
     }
+    if (welcome.policy) {
+      host.update({ policy: welcome.policy });
+      host.emit('policy', welcome.policy);
+    }
     if (!stored) {
-      transport?.send({ type: 'session_start' });
+      transport?.send({ type: 'session_start', ...(requestId ? { requestId } : {}) });
       return;
     }
     const resumed = welcome.resumed;
@@ -112,7 +138,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
     setAgents(resumed?.participants ?? []);
     if (reconnected || pipeline) pipeline?.takeKeyframe();
     else startPipeline(welcome.redaction);
-    sendVisibility();
+    hooks.onReady();
   };
 
   const onSessionCreated = (message: ServerMessageOf<'session_created'>, rules: ServerMessageOf<'welcome'>['redaction']): void => {
@@ -124,6 +150,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
     pending?.resolve({ code: message.code });
     pending = null;
     startPipeline(rules);
+    hooks.onReady();
   };
 
   let welcomeRules: ServerMessageOf<'welcome'>['redaction'];
@@ -132,10 +159,11 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
       case 'session_created':
         return onSessionCreated(message, welcomeRules);
       case 'participant_joined':
-        if (message.participant.role !== 'agent') return;
+        if (message.participant.role === 'host') return;
         setAgents([...agents.filter((p) => p.id !== message.participant.id), message.participant]);
         return host.emit('participant_joined', message.participant);
       case 'participant_left':
+        hooks.onMessage(message);
         ui.pointer(message.participantId, null, null);
         setAgents(agents.filter((p) => p.id !== message.participantId));
         return host.emit('participant_left', { participantId: message.participantId, reason: message.reason });
@@ -146,11 +174,12 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
       case 'session_ended':
         return finish(message.endedBy, message.reason);
       case 'error':
+        hooks.onMessage(message);
         host.emit('error', { code: message.code, message: message.message });
         if (message.fatal) finish('system', message.code);
         return;
       default:
-        return; // welcome is handled by the transport; the rest is for agents
+        return hooks.onMessage(message); // control, chat, drawing, invites (welcome is the transport's)
     }
   };
 
@@ -160,7 +189,12 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
     siteKey: host.config.siteKey,
     page: { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) },
     ...(stored ? { resume: { sessionId: stored.sessionId, token: stored.resumeToken } } : {}),
+    ...withVisitor(),
   });
+  const withVisitor = (): { visitor?: NonNullable<ClientMessageOf<'host_hello'>['visitor']> } => {
+    const visitor = readIdentity();
+    return visitor ? { visitor } : {};
+  };
 
   const connect = (): void => {
     transport = connectTransport({
@@ -183,10 +217,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
     addPageListeners();
   };
 
-  // ---- page lifecycle ------------------------------------------------------------------
-  const sendVisibility = (): void => {
-    transport?.send({ type: 'host_visibility', visible: document.visibilityState === 'visible' });
-  };
+  // ---- page lifecycle (visibility and idle: host-presence.ts) -----------------------------
   const onPageHide = (): void => {
     persist();
     transport?.send({ type: 'host_unload' });
@@ -197,16 +228,17 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
   const addPageListeners = (): void => {
     window.addEventListener('pagehide', onPageHide);
     window.addEventListener('pageshow', onPageShow);
-    document.addEventListener('visibilitychange', sendVisibility);
   };
   function removePageListeners(): void {
     window.removeEventListener('pagehide', onPageHide);
     window.removeEventListener('pageshow', onPageShow);
-    document.removeEventListener('visibilitychange', sendVisibility);
   }
 
   return {
-    start() {
+    send: (message) => transport?.isReady() === true && transport.send(message),
+    isReady: () => transport?.isReady() === true && stored !== null,
+    redaction: () => policy,
+    start(options) {
       if (pending) return pending.promise;
       const current = host.snapshot();
       if (stored && current.code && (current.state === 'waiting' || current.state === 'active')) {
@@ -216,6 +248,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi): Captu
       let reject!: (e: unknown) => void;
       const promise = new Promise<{ code: string }>((res, rej) => ((resolve = res), (reject = rej)));
       pending = { resolve, reject, promise };
+      requestId = options?.requestId;
       update({ state: 'starting', code: null, expiresAt: null, participants: [] });
       startTimer = setTimeout(() => finish('system', 'start_timeout'), START_TIMEOUT_MS);
       connect();

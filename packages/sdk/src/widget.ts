@@ -1,11 +1,15 @@
 /**
  * The visitor's UI inside the widget's shadow root: "Get help", the code to read out, the
- * "is viewing this tab" banner with Stop, and a "Session ended" toast. Rendered from the
- * session snapshot; names from the server go in through textContent only.
+ * session banner (banner.ts), and a "Session ended" toast, rendered from the session snapshot;
+ * plus the layers that other parts draw into: drawings, pointers, panels (chat, invite) and
+ * modal prompts. Names from the server go in through textContent only.
  */
-import type { Participant } from '@samepage/protocol';
 import type { SamepageSnapshot } from './api-types.ts';
+import { BANNER_CSS, renderBanner, updateChatButton, type BannerExtras } from './banner.ts';
+import { button, el, liveRegion } from './widget-dom.ts';
 import { BASE_CSS } from './widget-host.ts';
+
+export { formatViewers } from './banner.ts';
 
 const CSS =
   BASE_CSS +
@@ -17,14 +21,10 @@ const CSS =
   '.sp-hint{margin:0 0 16px;font-size:14px;line-height:1.45;color:#475569}' +
   '.sp-ghost{pointer-events:auto;cursor:pointer;border:1px solid #cbd5e1;border-radius:999px;padding:8px 16px;font-size:14px;font-weight:600;background:#fff;color:#0f172a}' +
   '.sp-ghost:hover{background:#f1f5f9}.sp-ghost:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}' +
-  '.sp-banner{pointer-events:auto;position:fixed;top:12px;left:50%;transform:translateX(-50%);display:flex;align-items:center;gap:14px;' +
-  'padding:8px 8px 8px 16px;border-radius:999px;background:#2563eb;color:#fff;font-size:14px;font-weight:500;box-shadow:0 10px 30px rgba(37,99,235,.35);max-width:calc(100vw - 24px)}' +
-  '.sp-dot{width:8px;height:8px;border-radius:50%;background:#4ade80;box-shadow:0 0 0 3px rgba(74,222,128,.3);flex:none}' +
-  '.sp-stop{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:6px 14px;font-size:13px;font-weight:700;background:#fff;color:#b91c1c}' +
-  '.sp-stop:hover{background:#fee2e2}.sp-stop:focus-visible{outline:3px solid #fecaca;outline-offset:2px}' +
   '.sp-toast{position:fixed;right:20px;bottom:76px;padding:10px 16px;border-radius:12px;background:#0f172a;color:#fff;font-size:14px;box-shadow:0 10px 30px rgba(15,23,42,.3)}' +
   '.sp-pointer{position:fixed;top:0;left:0;pointer-events:none;transition:transform 60ms linear;will-change:transform}' +
-  '.sp-pointer span{position:absolute;left:16px;top:18px;padding:2px 8px;border-radius:6px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}';
+  '.sp-pointer span{position:absolute;left:16px;top:18px;padding:2px 8px;border-radius:6px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}' +
+  BANNER_CSS;
 
 export const TOAST_MS = 4000;
 
@@ -32,46 +32,31 @@ export interface WidgetActions {
   start(): void;
   cancel(): void;
   stop(): void;
+  takeBack(): void;
+  toggleChat(): void;
+  invite(): void;
 }
 
 export interface Widget {
   render(snapshot: SamepageSnapshot): void;
+  /** The Chat button's state (open, unread count), updated in place. */
+  setChat(extras: BannerExtras): void;
+  /** Set while a session answers an agent's co-browse request: no code to read out. */
+  setRequestedBy(agentName: string | null): void;
+  /** Adds CSS for parts that come later (collab.js brings its own). */
+  addStyle(css: string): void;
   /** Where the pointer layer draws. */
   pointerContainer: HTMLElement;
-}
-
-/** "Ann", "Ann and Bob", "Ann, Bob and Cy". */
-export function formatViewers(participants: readonly Participant[]): string {
-  const names = participants.map((p) => p.name || 'An agent');
-  if (names.length <= 1) return `${names[0] ?? 'An agent'} is viewing this tab`;
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are viewing this tab`;
+  drawingContainer: HTMLElement;
+  /** Chat and invite panels. */
+  panels: HTMLElement;
+  /** Consent prompts. */
+  modals: HTMLElement;
 }
 
 /** "123456" -> "123 456", easier to read out over the phone. */
 export function formatCode(code: string): string {
   return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function button(className: string, text: string, onClick: () => void, label?: string): HTMLButtonElement {
-  const b = el('button', className, text);
-  b.type = 'button';
-  if (label) b.setAttribute('aria-label', label);
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-/** Screen readers announce who is watching, and that it ended, without stealing focus. */
-function liveRegion<T extends HTMLElement>(node: T): T {
-  node.setAttribute('role', 'status');
-  node.setAttribute('aria-live', 'polite');
-  return node;
 }
 
 /**
@@ -84,16 +69,31 @@ export function mountWidget(root: ShadowRoot, visible: boolean, actions: WidgetA
   const style = document.createElement('style');
   style.textContent = CSS;
   const ui = el('div', 'sp-ui');
+  const drawingContainer = el('div', 'sp-drawings');
   const pointerContainer = el('div', 'sp-pointers');
   pointerContainer.setAttribute('aria-hidden', 'true');
-  root.append(style, ui, pointerContainer);
+  const panels = el('div', 'sp-panels');
+  const modals = el('div', 'sp-modals');
+  root.append(style, drawingContainer, pointerContainer, ui, panels, modals);
 
   let lastState = '';
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
+  let chat: BannerExtras = { unread: 0, chatOpen: false };
+  let requestedBy: string | null = null;
+  let current: SamepageSnapshot | null = null;
 
   const render = (snapshot: SamepageSnapshot): void => {
+    current = snapshot;
     if (!visible) return;
-    const key = JSON.stringify([snapshot.state, snapshot.code, snapshot.participants.map((p) => p.name)]);
+    const key = JSON.stringify([
+      snapshot.state,
+      snapshot.code,
+      snapshot.participants.map((p) => [p.id, p.name, p.role]),
+      snapshot.control.controllerId,
+      snapshot.policy?.recorded,
+      snapshot.policy?.allowGuests,
+      requestedBy,
+    ]);
     if (key === lastState) return;
     const previous = lastState;
     lastState = key;
@@ -117,6 +117,12 @@ export function mountWidget(root: ShadowRoot, visible: boolean, actions: WidgetA
         break;
       }
       case 'waiting': {
+        if (requestedBy !== null) {
+          const card = liveRegion(el('section', 'sp-card'));
+          card.append(el('p', 'sp-hint', `Connecting you with ${requestedBy || 'your agent'}…`), button('sp-ghost', 'Cancel', actions.cancel));
+          ui.append(card);
+          break;
+        }
         const card = el('section', 'sp-card');
         card.setAttribute('aria-label', 'Samepage support code');
         const code = el('p', 'sp-code', formatCode(snapshot.code ?? ''));
@@ -130,15 +136,31 @@ export function mountWidget(root: ShadowRoot, visible: boolean, actions: WidgetA
         ui.append(card);
         break;
       }
-      case 'active': {
-        const banner = liveRegion(el('div', 'sp-banner'));
-        banner.append(el('span', 'sp-dot'), el('span', 'sp-names', formatViewers(snapshot.participants)));
-        banner.append(button('sp-stop', 'Stop', actions.stop, 'Stop sharing'));
-        ui.append(banner);
+      case 'active':
+        ui.append(renderBanner(snapshot, chat, actions));
         break;
-      }
     }
   };
 
-  return { render, pointerContainer };
+  return {
+    render,
+    addStyle(css) {
+      const extra = document.createElement('style');
+      extra.textContent = css;
+      style.after(extra);
+    },
+    setChat(extras) {
+      chat = extras;
+      const b = ui.querySelector<HTMLButtonElement>('.sp-chat-btn');
+      if (b) updateChatButton(b, extras);
+    },
+    setRequestedBy(name) {
+      requestedBy = name;
+      if (current) render(current);
+    },
+    pointerContainer,
+    drawingContainer,
+    panels,
+    modals,
+  };
 }

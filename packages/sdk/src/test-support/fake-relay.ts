@@ -99,6 +99,9 @@ export async function startFakeRelay(files: Record<string, { type: string; body:
             current = hostSocket; // the presence socket is not the session's
             return reply({ type: 'welcome', v: 1, connId: 'v1' });
           case 'session_start':
+            // A new session numbers its frames from 1 again.
+            lastSeq = lastEpoch = 0;
+            participants.length = 0;
             return reply({ type: 'session_created', sessionId: 's1', code: '123456', expiresAt: Date.now() + 600_000, resumeToken: 'tok1' });
           case 'chat_send': {
             let stored = chat.find((m) => m.clientId === message.clientId);

@@ -1,0 +1,118 @@
+/**
+ * The customer's yes/no dialog, used for control requests and agent-initiated co-browse
+ * requests: a real modal (role=dialog, aria-modal, labelled and described), focus moved in and
+ * kept in while open and given back afterwards, Esc = the "no" answer. Its keys never reach the
+ * page's own shortcuts.
+ */
+
+export const PROMPT_CSS =
+  '.sp-modal{pointer-events:auto;position:fixed;inset:0;display:flex;align-items:center;justify-content:center;padding:16px;background:rgba(15,23,42,.32)}' +
+  '.sp-dialog{width:min(380px,100%);padding:22px 22px 18px;border-radius:16px;background:#fff;color:#0f172a;border:1px solid #e2e8f0;' +
+  'box-shadow:0 24px 60px rgba(15,23,42,.28),0 2px 8px rgba(15,23,42,.08)}' +
+  '.sp-dialog:focus{outline:none}.sp-dialog-icon{width:40px;height:40px;border-radius:12px;background:#dbeafe;color:#2563eb;display:flex;align-items:center;justify-content:center;margin-bottom:14px}' +
+  '.sp-dialog h2{margin:0 0 6px;font-size:17px;line-height:1.35;font-weight:650}' +
+  '.sp-dialog p{margin:0 0 18px;font-size:14px;line-height:1.5;color:#475569}' +
+  '.sp-actions{display:flex;justify-content:flex-end;gap:8px}' +
+  '.sp-primary{pointer-events:auto;cursor:pointer;border:0;border-radius:10px;padding:9px 18px;font-size:14px;font-weight:600;background:#2563eb;color:#fff}' +
+  '.sp-primary:hover{background:#1d4ed8}.sp-secondary{pointer-events:auto;cursor:pointer;border:1px solid #cbd5e1;border-radius:10px;padding:9px 18px;font-size:14px;font-weight:600;background:#fff;color:#0f172a}' +
+  '.sp-secondary:hover{background:#f1f5f9}.sp-primary:focus-visible,.sp-secondary:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}';
+
+const ICON =
+  '<svg width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">' +
+  '<path d="M4 4l7 16 2.5-6.5L20 11z"/></svg>';
+
+export interface PromptOptions {
+  title: string;
+  body: string;
+  accept: string;
+  decline: string;
+}
+
+export interface Prompt {
+  /** true = accepted, false = declined (button or Esc). Never settles if dismissed. */
+  answer: Promise<boolean>;
+  /** Removes the dialog without an answer (the request went away). */
+  dismiss(): void;
+}
+
+let promptCount = 0;
+
+/** The element that had focus, looking through open shadow roots (ours included). */
+function activeElement(): HTMLElement | null {
+  let el: Element | null = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el instanceof HTMLElement ? el : null;
+}
+
+/**
+ * @example
+ *   const p = showPrompt(layer, { title: 'Ann wants to control this tab', body: '…', accept: 'Allow', decline: 'Deny' });
+ *   if (await p.answer) grant();
+ */
+export function showPrompt(container: HTMLElement, options: PromptOptions): Prompt {
+  const n = ++promptCount;
+  const previous = activeElement();
+  const modal = document.createElement('div');
+  modal.className = 'sp-modal';
+  const dialog = document.createElement('div');
+  dialog.className = 'sp-dialog';
+  dialog.setAttribute('role', 'dialog');
+  dialog.setAttribute('aria-modal', 'true');
+  dialog.setAttribute('aria-labelledby', `sp-dialog-title-${n}`);
+  dialog.setAttribute('aria-describedby', `sp-dialog-body-${n}`);
+  dialog.tabIndex = -1;
+  const icon = document.createElement('div');
+  icon.className = 'sp-dialog-icon';
+  icon.innerHTML = ICON; // constant markup, no server text
+  const title = document.createElement('h2');
+  title.id = `sp-dialog-title-${n}`;
+  title.textContent = options.title;
+  const body = document.createElement('p');
+  body.id = `sp-dialog-body-${n}`;
+  body.textContent = options.body;
+  const actions = document.createElement('div');
+  actions.className = 'sp-actions';
+  const no = document.createElement('button');
+  const yes = document.createElement('button');
+  no.type = yes.type = 'button';
+  no.className = 'sp-secondary';
+  yes.className = 'sp-primary';
+  no.textContent = options.decline;
+  yes.textContent = options.accept;
+  actions.append(no, yes);
+  dialog.append(icon, title, body, actions);
+  modal.append(dialog);
+
+  let settle!: (value: boolean) => void;
+  const answer = new Promise<boolean>((resolve) => (settle = resolve));
+  let open = true;
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    modal.remove();
+    if (previous?.isConnected) previous.focus({ preventScroll: true });
+  };
+  const reply = (value: boolean): void => {
+    if (!open) return;
+    close();
+    settle(value);
+  };
+  yes.addEventListener('click', () => reply(true));
+  no.addEventListener('click', () => reply(false));
+  dialog.addEventListener('keydown', (event) => {
+    event.stopPropagation(); // the page's shortcuts must not fire behind a modal
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      reply(false);
+    } else if (event.key === 'Tab') {
+      // Keep focus in the dialog: two buttons, so Tab and Shift+Tab swap between them.
+      event.preventDefault();
+      const root = dialog.getRootNode() as ShadowRoot | Document;
+      (root.activeElement === yes ? no : yes).focus();
+    }
+  });
+  container.append(modal);
+  // The safe answer has focus first: a stray Enter must not hand over the tab.
+  no.focus({ preventScroll: true });
+  return { answer, dismiss: close };
+}

@@ -1,0 +1,93 @@
+/**
+ * The loader's light presence socket: it says "this tab is here" (`visitor_hello`) so agents
+ * can offer help, and carries agent-initiated co-browse requests and the customer's answers.
+ * It lives in the loader, so it stays tiny: no schema library, only the two fields we use are
+ * checked, and it reconnects with capped backoff. Close codes 44xx (but 4429) mean "stop".
+ */
+import type { CobrowseRequest } from './api-types.ts';
+import type { VisitorIdentity } from '@samepage/protocol';
+
+/** PROTOCOL_VERSION; importing the protocol package here would pull its schemas into the loader. */
+export const PRESENCE_PROTOCOL_VERSION = 1;
+const MAX_BACKOFF_MS = 30_000;
+const MAX_QUEUED = 10;
+
+export interface PresenceSocket {
+  identify(identity: VisitorIdentity | undefined): void;
+  answer(requestId: string, accepted: boolean): void;
+  stop(): void;
+}
+
+export interface PresenceOptions {
+  /** The Samepage server's origin. */
+  server: string;
+  siteKey: string;
+  identity(): VisitorIdentity | undefined;
+  onRequest(request: CobrowseRequest): void;
+}
+
+const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+
+/**
+ * @example
+ *   const presence = openPresence({ server, siteKey, identity: readIdentity, onRequest: ask });
+ */
+export function openPresence(options: PresenceOptions): PresenceSocket {
+  let socket: WebSocket | null = null;
+  let ready = false;
+  let stopped = false;
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let queue: string[] = [];
+
+  const send = (message: object): void => {
+    const text = JSON.stringify(message);
+    if (ready && socket?.readyState === 1) socket.send(text);
+    else queue = [...queue, text].slice(-MAX_QUEUED);
+  };
+
+  const connect = (): void => {
+    if (stopped) return;
+    const ws = new WebSocket(options.server.replace(/^http/, 'ws') + '/ws');
+    socket = ws;
+    ws.onopen = () => {
+      const identity = options.identity();
+      const page = { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) };
+      ws.send(JSON.stringify({ type: 'visitor_hello', v: PRESENCE_PROTOCOL_VERSION, siteKey: options.siteKey, page, ...(identity ? { identity } : {}) }));
+    };
+    ws.onmessage = (event) => {
+      let m: Record<string, unknown>;
+      try {
+        m = JSON.parse(String(event.data)) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      if (m['type'] === 'welcome') {
+        ready = true;
+        attempt = 0;
+        for (const text of queue.splice(0)) ws.send(text);
+      } else if (m['type'] === 'cobrowse_requested' && str(m['requestId']) && typeof m['agentName'] === 'string' && typeof m['company'] === 'string') {
+        options.onRequest({ requestId: m['requestId'], agentName: m['agentName'].slice(0, 200), company: m['company'].slice(0, 200) });
+      }
+    };
+    ws.onclose = (event) => {
+      if (socket !== ws) return;
+      socket = null;
+      ready = false;
+      if (stopped || (event.code >= 4400 && event.code < 4500 && event.code !== 4429)) return;
+      const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt++);
+      timer = setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
+    };
+  };
+  connect();
+
+  return {
+    identify: (identity) => send({ type: 'visitor_update', ...(identity ? { identity } : {}) }),
+    answer: (requestId, accepted) => send({ type: 'cobrowse_answer', requestId, accepted }),
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      socket?.close(1000);
+    },
+  };
+}
