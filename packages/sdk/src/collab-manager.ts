@@ -142,7 +142,7 @@ export function createCollaboration(deps: CollabContext): CollabModule {
           return;
         }
         case 'error':
-          if (message.code === 'forbidden') failInvites({ code: message.code, message: message.message });
+          if (message.code === 'forbidden' || message.code === 'permission_denied') failInvites({ code: message.code, message: message.message });
           return;
         default:
           return;
