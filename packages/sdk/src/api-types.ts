@@ -89,6 +89,8 @@ export interface SamepageOptions {
   presence?: boolean;
   /** After this long without input the customer shows as idle to agents (default 60 000 ms). */
   idleAfterMs?: number;
+  /** How often canvases are sent to agents, in frames per second (default 0 = never; the console does not draw them yet). */
+  canvasFps?: number;
   onError?: (error: SamepageError) => void;
 }
 
@@ -99,6 +101,7 @@ export interface ResolvedConfig {
   lang: string;
   presence: boolean;
   idleAfterMs: number;
+  canvasFps: number;
 }
 
 /** What the loader hands to the capture bundle. */

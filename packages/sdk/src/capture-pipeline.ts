@@ -24,6 +24,8 @@ export interface CapturePipelineOptions {
   counters: FrameCounters;
   onCounters(counters: FrameCounters): void;
   onError(error: unknown): void;
+  /** Canvas frames per second (0 = canvases stay blank in the replica). */
+  canvasFps: number;
 }
 
 /** rrweb's own versions of these are replaced by motion-capture.ts (see DESIGN.md). */
@@ -55,6 +57,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
 
   recorder = startRecorder({
     policy,
+    canvasFps: options.canvasFps,
     onError: options.onError,
     emit(event) {
       const source = incrementalSource(event);

@@ -41,7 +41,7 @@ function findOwnScript(): HTMLScriptElement | null {
 
 function install(): void {
   if (window.Samepage) return; // embedded twice: the first one wins
-  const config: ResolvedConfig = { siteKey: '', server: '', widget: false, lang: 'en', presence: true, idleAfterMs: IDLE_AFTER_MS };
+  const config: ResolvedConfig = { siteKey: '', server: '', widget: false, lang: 'en', presence: true, idleAfterMs: IDLE_AFTER_MS, canvasFps: 0 };
   let onError: SamepageOptions['onError'];
   let snapshot: SamepageSnapshot = { state: 'idle', code: null, expiresAt: null, participants: [], control: { controllerId: null, pending: [] }, policy: null };
   let presence: PresenceSocket | null = null;
@@ -246,6 +246,7 @@ function install(): void {
         if (options.widget !== undefined) config.widget = options.widget;
         if (options.presence !== undefined) config.presence = options.presence;
         if (options.idleAfterMs && options.idleAfterMs > 0) config.idleAfterMs = options.idleAfterMs;
+        if (options.canvasFps !== undefined && options.canvasFps >= 0) config.canvasFps = Math.min(options.canvasFps, 30);
         boot();
       } catch (error) {
         report(error, 'sdk_config');

@@ -20,6 +20,8 @@ export interface RecorderOptions {
   /** Receives every event; must not throw (it is wrapped anyway). */
   emit(event: RecordedEvent): void;
   onError(error: unknown): void;
+  /** Canvas frames per second sent to agents; 0 leaves canvases blank. */
+  canvasFps: number;
 }
 
 /**
@@ -59,13 +61,15 @@ export function startRecorder(options: RecorderOptions): Recorder | null {
       maskTextSelector: policy.maskTextSelector,
       maskTextFn: (text, element) => policy.maskText(text, element),
       blockSelector: policy.blockSelector,
-      recordCanvas: false,
+      // Canvases are sent as sampled images (webp), at a bounded rate set per site.
+      recordCanvas: options.canvasFps > 0,
+      dataURLOptions: { type: 'image/webp', quality: 0.7 },
       inlineStylesheet: true,
       collectFonts: false,
       inlineImages: false,
       // rrweb's mousemove is batched every 500 ms and its scroll throttle is shared by every
       // element; both are replaced by motion-capture.ts.
-      sampling: { mousemove: false, scroll: RRWEB_SCROLL_THROTTLE_MS, input: 'all' },
+      sampling: { mousemove: false, scroll: RRWEB_SCROLL_THROTTLE_MS, input: 'all', ...(options.canvasFps > 0 ? { canvas: options.canvasFps } : {}) },
       errorHandler: (error) => {
         options.onError(error);
         return true; // handled: rrweb must not rethrow into the page

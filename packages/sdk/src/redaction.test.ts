@@ -151,6 +151,7 @@ describe('redaction in a real DOM', () => {
       window.__events = [];
       window.__errors = [];
       const rec = startRecorder({
+        canvasFps: 0,
         policy,
         emit: (e) => window.__events.push(JSON.parse(JSON.stringify(scrubEvent(policy, getNodeById, e)))),
         onError: (e) => window.__errors.push(String(e)),

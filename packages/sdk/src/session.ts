@@ -96,6 +96,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     const session = stored;
     pipeline = startCapturePipeline({
       policy,
+      canvasFps: host.config.canvasFps,
       sink: {
         canSend: () => !!transport?.isReady() && stored !== null,
         bufferedAmount: () => transport?.bufferedAmount() ?? 0,
