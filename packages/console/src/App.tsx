@@ -13,6 +13,8 @@ import { installReplicaTestHook } from './replica/test-hook.ts';
 const loadSessionPage = () => import('./pages/SessionPage.tsx');
 const preloadSessionPage = () => void loadSessionPage();
 const SessionPage = lazy(async () => ({ default: (await loadSessionPage()).SessionPage }));
+const WatchPage = lazy(async () => ({ default: (await import('./pages/WatchPage.tsx')).WatchPage }));
+const PastSessionPage = lazy(async () => ({ default: (await import('./pages/PastSessionPage.tsx')).PastSessionPage }));
 
 type Auth = { status: 'loading' } | { status: 'signed_out' } | { status: 'signed_in'; user: User };
 
@@ -36,6 +38,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    if (route.name === 'watch') return; // a guest's link needs no login
     if (auth.status === 'signed_out' && route.name !== 'login') {
       setAfterLogin(route.name === 'join' ? route : { name: 'home' });
       navigate({ name: 'login' }, { replace: true });
@@ -43,6 +46,14 @@ export function App() {
       navigate({ name: 'home' }, { replace: true });
     }
   }, [auth.status, route]);
+
+  if (route.name === 'watch') {
+    return (
+      <Suspense fallback={<div className="boot">{t.loading}</div>}>
+        <WatchPage token={route.token} />
+      </Suspense>
+    );
+  }
 
   if (auth.status === 'loading') {
     return <div className="boot" role="status">{t.loading}</div>;
@@ -73,6 +84,10 @@ export function App() {
         {route.name === 'session' ? (
           <Suspense fallback={<div className="boot">{t.loading}</div>}>
             <SessionPage sessionId={route.sessionId} />
+          </Suspense>
+        ) : route.name === 'session_detail' ? (
+          <Suspense fallback={<div className="boot">{t.loading}</div>}>
+            <PastSessionPage sessionId={route.sessionId} />
           </Suspense>
         ) : (
           <HomePage autoJoinCode={route.name === 'join' ? route.code : null} onJoinStart={preloadSessionPage} />

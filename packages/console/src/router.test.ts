@@ -8,11 +8,13 @@ test('console paths map to screens, with or without a trailing slash', () => {
   assert.deepEqual(parseRoute('/console/login'), { name: 'login' });
   assert.deepEqual(parseRoute('/console/join/123-456'), { name: 'join', code: '123-456' });
   assert.deepEqual(parseRoute('/console/session/s_1/'), { name: 'session', sessionId: 's_1' });
+  assert.deepEqual(parseRoute('/console/sessions/s_9'), { name: 'session_detail', sessionId: 's_9' });
+  assert.deepEqual(parseRoute('/console/watch/tok_1'), { name: 'watch', token: 'tok_1' });
   assert.deepEqual(parseRoute('/console/nope/x/y'), { name: 'not_found' });
 });
 
 test('routePath is the inverse of parseRoute', () => {
-  for (const path of ['/console/', '/console/login', '/console/join/123456', '/console/session/abc']) {
+  for (const path of ['/console/', '/console/login', '/console/join/123456', '/console/session/abc', '/console/sessions/abc', '/console/watch/t1']) {
     assert.equal(routePath(parseRoute(path)), path);
   }
 });

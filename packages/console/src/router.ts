@@ -8,6 +8,10 @@ export type Route =
   | { name: 'home' }
   | { name: 'join'; code: string }
   | { name: 'session'; sessionId: string }
+  /** A past session: its chat transcript and notes. */
+  | { name: 'session_detail'; sessionId: string }
+  /** A friend's view-only link; works without logging in. */
+  | { name: 'watch'; token: string }
   | { name: 'not_found' };
 
 /** Reads a route from a pathname (with or without the /console base). */
@@ -19,6 +23,10 @@ export function parseRoute(pathname: string): Route {
   if (join?.[1]) return { name: 'join', code: decodeURIComponent(join[1]) };
   const session = /^\/session\/([^/]+)$/.exec(path);
   if (session?.[1]) return { name: 'session', sessionId: decodeURIComponent(session[1]) };
+  const detail = /^\/sessions\/([^/]+)$/.exec(path);
+  if (detail?.[1]) return { name: 'session_detail', sessionId: decodeURIComponent(detail[1]) };
+  const watch = /^\/watch\/([^/]+)$/.exec(path);
+  if (watch?.[1]) return { name: 'watch', token: decodeURIComponent(watch[1]) };
   return { name: 'not_found' };
 }
 
@@ -30,6 +38,10 @@ export function routePath(route: Route): string {
       return `${BASE}/join/${encodeURIComponent(route.code)}`;
     case 'session':
       return `${BASE}/session/${encodeURIComponent(route.sessionId)}`;
+    case 'session_detail':
+      return `${BASE}/sessions/${encodeURIComponent(route.sessionId)}`;
+    case 'watch':
+      return `${BASE}/watch/${encodeURIComponent(route.token)}`;
     default:
       return `${BASE}/`;
   }

@@ -1,20 +1,56 @@
-import type { Participant } from '@samepage/protocol';
+import type { HostStatus, Participant } from '@samepage/protocol';
 import { t } from '../i18n/index.ts';
 
-export function ParticipantsList({ participants, selfId }: { participants: Participant[]; selfId: string | null }) {
+const hostStates: Record<HostStatus, string> = {
+  active: t.hostStateActive,
+  idle: t.hostStateIdle,
+  hidden: t.hostStateHidden,
+  reconnecting: t.hostStateReconnecting,
+  unloading: t.hostStateUnloading,
+};
+
+export function roleTitle(p: Pick<Participant, 'role' | 'title'>): string {
+  if (p.role === 'host') return t.roleHost;
+  if (p.role === 'guest') return t.roleGuest;
+  return p.title || t.roleAgent;
+}
+
+interface Props {
+  participants: Participant[];
+  selfId: string | null;
+  hostStatus: HostStatus;
+  controllerId: string | null;
+}
+
+/** Everyone in the session, the customer first, with their role and (for the customer) their state. */
+export function ParticipantsList({ participants, selfId, hostStatus, controllerId }: Props) {
+  const ordered = [...participants].sort((a, b) => Number(b.role === 'host') - Number(a.role === 'host'));
   return (
     <section className="panel" aria-labelledby="participants-heading">
       <h2 id="participants-heading" className="panel-heading">
         {t.participantsHeading}
       </h2>
       <ul className="participants" aria-labelledby="participants-heading">
-        {participants.map((p) => (
-          <li key={p.id} className="participant">
+        {ordered.map((p) => (
+          <li key={p.id} className="participant" data-testid="participant">
             <span className="participant-dot" style={{ background: p.color || '#9ca3af' }} aria-hidden="true" />
-            <span className="participant-name">
-              {p.name} {p.id === selfId && <span className="muted">{t.you}</span>}
+            <span className="participant-main">
+              <span className="participant-name">
+                {p.name} {p.id === selfId && <span className="muted">{t.you}</span>}
+              </span>
+              <span className="participant-role">
+                {roleTitle(p)}
+                {p.role === 'host' && (
+                  <>
+                    {' · '}
+                    <span className={`host-state host-state-${hostStatus}`} data-testid="host-state">
+                      {hostStates[hostStatus]}
+                    </span>
+                  </>
+                )}
+              </span>
             </span>
-            <span className="participant-role">{p.role === 'host' ? t.roleHost : t.roleAgent}</span>
+            {p.id === controllerId && <span className="badge">{t.inControlBadge}</span>}
           </li>
         ))}
       </ul>

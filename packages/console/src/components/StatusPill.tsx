@@ -6,7 +6,10 @@ export type StatusTone = 'live' | 'warn' | 'muted' | 'ended';
 export function describeStatus(state: SessionState, ready: boolean): { text: string; tone: StatusTone } {
   if (state.phase === 'ended') return { text: t.statusEnded, tone: 'ended' };
   if (state.phase !== 'live') return { text: t.statusConnecting, tone: 'muted' };
+  if (state.reconnecting) return { text: t.serverReconnecting, tone: 'warn' };
   switch (state.hostStatus) {
+    case 'idle':
+      return { text: t.statusIdle, tone: 'muted' };
     case 'hidden':
       return { text: t.statusHidden, tone: 'muted' };
     case 'unloading':

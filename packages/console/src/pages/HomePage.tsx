@@ -1,7 +1,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { t } from '../i18n/index.ts';
 import { navigate } from '../router.ts';
-import { useSessionController, useSessionState } from '../session/use-session.ts';
+import { useSessionController, useSessionState, useTools } from '../session/use-session.ts';
+import { VisitorsPanel } from '../components/VisitorsPanel.tsx';
+import { LiveSessionsPanel, PastSessionsPanel } from '../components/SessionLists.tsx';
 
 export function HomePage({ autoJoinCode, onJoinStart }: { autoJoinCode: string | null; onJoinStart: () => void }) {
   const controller = useSessionController();
@@ -9,7 +11,11 @@ export function HomePage({ autoJoinCode, onJoinStart }: { autoJoinCode: string |
   const [code, setCode] = useState(autoJoinCode ?? '');
   const autoJoined = useRef<string | null>(null);
   const errorId = useId();
+  const tools = useTools();
   const busy = state.phase === 'connecting' || state.phase === 'joining';
+
+  // The live lists (visitors) and the agent's permissions come over the socket.
+  useEffect(() => controller.ensureConnected(), [controller]);
 
   useEffect(() => {
     if (autoJoinCode && autoJoined.current !== autoJoinCode) {
@@ -31,7 +37,8 @@ export function HomePage({ autoJoinCode, onJoinStart }: { autoJoinCode: string |
   };
 
   return (
-    <div className="home">
+    <div className="home home-grid">
+      <div className="home-column">
       <form className="card join-card" aria-labelledby="join-heading" onSubmit={submit} noValidate>
         <h1 id="join-heading">{t.joinHeading}</h1>
         <p className="muted">{t.joinIntro}</p>
@@ -65,6 +72,20 @@ export function HomePage({ autoJoinCode, onJoinStart }: { autoJoinCode: string |
           </p>
         )}
       </form>
+      {tools.visitors && <VisitorsPanel />}
+      </div>
+      <div className="home-column">
+        {tools.joinAny && (
+          <LiveSessionsPanel
+            busy={busy}
+            onJoin={(sessionId) => {
+              onJoinStart();
+              controller.joinSession(sessionId);
+            }}
+          />
+        )}
+        <PastSessionsPanel />
+      </div>
     </div>
   );
 }

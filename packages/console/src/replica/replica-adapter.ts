@@ -24,6 +24,10 @@ export interface ReplicaAdapter {
   scroll(): { x: number; y: number };
   /** A node's box in the customer's viewport coordinates, by its mirror id. */
   nodeRect(id: number): Rect | null;
+  /** The capture mirror's id of a replica node (the same id as in the customer's tab), or -1. */
+  idOf(node: Node): number;
+  /** A replica node by its mirror id. */
+  nodeOf(id: number): Node | null;
   destroy(): void;
 }
 

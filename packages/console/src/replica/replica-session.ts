@@ -16,6 +16,8 @@ export interface OverlayState {
   focusRect: Rect | null;
   /** True once a keyframe has been applied. */
   ready: boolean;
+  /** The replica's scroll: drawings in document coordinates are shifted by it. */
+  scroll: Point;
 }
 
 /** A keyframe request that goes unanswered this long may be repeated. */
@@ -30,7 +32,7 @@ export class ReplicaSession {
   private adapter: ReplicaAdapter | null = null;
   private pendingKeyframe: ReplicaEvent[] | null = null;
   private pendingDeltas: ReplicaEvent[][] = [];
-  private overlay: OverlayState = { viewport: null, pointer: null, clicks: [], focusId: null, focusRect: null, ready: false };
+  private overlay: OverlayState = { viewport: null, pointer: null, clicks: [], focusId: null, focusRect: null, ready: false, scroll: { x: 0, y: 0 } };
   private readonly listeners = new Set<() => void>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private clickSeq = 0;
@@ -100,7 +102,9 @@ export class ReplicaSession {
   /** Recomputes boxes that depend on layout (after a resize, or on demand). */
   refreshLayout(): void {
     const focusRect = this.overlay.focusId === null ? null : (this.adapter?.nodeRect(this.overlay.focusId) ?? null);
-    if (!sameRect(focusRect, this.overlay.focusRect)) this.setOverlay({ ...this.overlay, focusRect });
+    const scroll = this.adapter?.scroll() ?? this.overlay.scroll;
+    const scrolled = scroll.x !== this.overlay.scroll.x || scroll.y !== this.overlay.scroll.y;
+    if (!sameRect(focusRect, this.overlay.focusRect) || scrolled) this.setOverlay({ ...this.overlay, focusRect, scroll: scrolled ? scroll : this.overlay.scroll });
   }
 
   dispose(): void {
@@ -124,7 +128,7 @@ export class ReplicaSession {
       this.askForKeyframe();
       return;
     }
-    this.overlay = { viewport: this.overlay.viewport, pointer: null, clicks: [], focusId: null, focusRect: null, ready: true };
+    this.overlay = { viewport: this.overlay.viewport, pointer: null, clicks: [], focusId: null, focusRect: null, ready: true, scroll: { x: 0, y: 0 } };
     this.noteEvents(keyframe);
     for (const events of deltas) this.applyDelta(events);
   }

@@ -7,6 +7,7 @@ import { t } from '../i18n/index.ts';
 import { createRrwebAdapter } from './rrweb-adapter.ts';
 import type { ReplicaSession } from './replica-session.ts';
 import { PointerOverlay } from './pointer-overlay.tsx';
+import { InputLayer, type Interaction } from './input-layer.tsx';
 
 /** Room kept around the replica inside the stage, in CSS px. */
 const STAGE_PADDING = 32;
@@ -17,6 +18,8 @@ export interface ReplicaViewProps {
   replica: ReplicaSession;
   greyed: boolean;
   onPointer: (x: number | null, y: number | null) => void;
+  /** Tools, control and drawings; absent for a view-only replica. */
+  interaction: Interaction;
 }
 
 function useElementSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
@@ -58,7 +61,7 @@ function usePointerSender(onPointer: ReplicaViewProps['onPointer']) {
   };
 }
 
-export function ReplicaView({ replica, greyed, onPointer }: ReplicaViewProps) {
+export function ReplicaView({ replica, greyed, onPointer, interaction }: ReplicaViewProps) {
   const stageRef = useRef<HTMLDivElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
   const overlay = useSyncExternalStore(replica.subscribe, replica.getOverlay);
@@ -103,6 +106,7 @@ export function ReplicaView({ replica, greyed, onPointer }: ReplicaViewProps) {
             style={viewport ? { width: viewport.width, height: viewport.height, transform: `scale(${scale})` } : undefined}
           />
           <PointerOverlay overlay={overlay} scale={scale} />
+          {viewport && <InputLayer {...interaction} replica={replica} scale={scale} scroll={overlay.scroll} viewport={viewport} />}
         </div>
         {viewport && (
           <p className="viewport-label" data-testid="viewport-label">

@@ -82,6 +82,12 @@ export function createRrwebAdapter(root: HTMLElement): ReplicaAdapter {
       const box = (node as Element).getBoundingClientRect();
       return { x: box.left, y: box.top, width: box.width, height: box.height };
     },
+    idOf(node) {
+      return replayer?.getMirror().getId(node) ?? -1;
+    },
+    nodeOf(id) {
+      return (replayer?.getMirror().getNode(id) as Node | null | undefined) ?? null;
+    },
     destroy() {
       replayer?.destroy();
       replayer = null;

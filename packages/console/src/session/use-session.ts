@@ -1,5 +1,7 @@
-import { createContext, useContext, useSyncExternalStore } from 'react';
+import { createContext, useContext, useMemo, useSyncExternalStore } from 'react';
 import type { SessionController, SessionState } from './session-controller.ts';
+import { toolsFor, type Tools } from './permissions.ts';
+import type { Store } from './store.ts';
 
 export const SessionContext = createContext<SessionController | null>(null);
 
@@ -12,4 +14,14 @@ export function useSessionController(): SessionController {
 export function useSessionState(): SessionState {
   const controller = useSessionController();
   return useSyncExternalStore(controller.subscribe, controller.getState);
+}
+
+/** What this console may show, from its permissions and the site's policy. */
+export function useTools(): Tools {
+  const { viewer, policy } = useSessionState();
+  return useMemo(() => toolsFor(viewer, policy), [viewer, policy]);
+}
+
+export function useStore<T>(store: Store<T>): T {
+  return useSyncExternalStore(store.subscribe, store.get);
 }
