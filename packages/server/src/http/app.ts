@@ -8,6 +8,7 @@ import { registerAuthRoutes } from './auth-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerTenantRoutes } from './tenant-routes.ts';
+import { registerReplicaCspRoute } from './replica-csp.ts';
 import type { AdminStore } from '../admin-store.ts';
 import type { TenantStore } from '../tenant-store.ts';
 import { createGuard } from './require-user.ts';
@@ -63,6 +64,8 @@ export function buildApp({ config, store, collab, admin, tenants, relay, log, de
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    // Over TLS (here, or at a trusted proxy): browsers must not fall back to plain HTTP.
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=15552000');
     // Cookies are SameSite=Lax; a custom header is something a cross-site form cannot send.
     if (request.url.startsWith('/api/') && STATE_CHANGING.has(request.method) && request.headers['x-samepage-csrf'] !== '1') {
       return sendError(reply, 'csrf_failed');
@@ -90,6 +93,7 @@ export function buildApp({ config, store, collab, admin, tenants, relay, log, de
   registerSessionRoutes(app, guard, collab, relay);
   registerAdminRoutes(app, { guard, store, collab, admin, tenants, relay });
   registerTenantRoutes(app, { guard, store, admin, tenants, relay });
+  registerReplicaCspRoute(app, guard, store);
 
   app.get('/sdk.js', async (_request, reply) => {
     const sent = await sendFile(reply, path.join(SDK_DIST, 'sdk.js'), { cacheControl: 'public, max-age=300', headers: { 'access-control-allow-origin': '*' } });

@@ -8,21 +8,54 @@ function hostOf(origin: string): string | null {
   }
 }
 
+/** The first value of a header that a proxy may have sent as a comma-separated list. */
+function firstForwarded(value: string | string[] | undefined): string | null {
+  const raw = Array.isArray(value) ? value[0] : value;
+  const first = raw?.split(',')[0]?.trim();
+  return first ? first : null;
+}
+
+/**
+ * The host the client asked for. Behind a trusted reverse proxy (TRUST_PROXY) that is
+ * X-Forwarded-Host; otherwise only Host counts, because anyone can send X-Forwarded-Host.
+ */
+export function requestHost(req: IncomingMessage, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = firstForwarded(req.headers['x-forwarded-host']);
+    if (forwarded) return forwarded;
+  }
+  return typeof req.headers.host === 'string' ? req.headers.host : null;
+}
+
+/** `https` or `http` as the client sees it: TLS here, or X-Forwarded-Proto from a trusted proxy. */
+export function requestProtocol(req: IncomingMessage, tls: boolean, trustProxy: boolean): 'http' | 'https' {
+  if (trustProxy) {
+    const forwarded = firstForwarded(req.headers['x-forwarded-proto'])?.toLowerCase();
+    if (forwarded === 'https' || forwarded === 'http') return forwarded;
+  }
+  return tls ? 'https' : 'http';
+}
+
+/** The client's address: X-Forwarded-For's first hop from a trusted proxy, else the socket's. */
+export function requestIp(req: IncomingMessage, trustProxy: boolean): string {
+  return (trustProxy ? firstForwarded(req.headers['x-forwarded-for']) : null) ?? req.socket.remoteAddress ?? 'unknown';
+}
+
 /** True when the Origin header names this server itself (the console and the demo shop). */
-export function isSameOrigin(origin: string, req: IncomingMessage): boolean {
-  const host = req.headers.host;
-  return typeof host === 'string' && hostOf(origin) === host;
+export function isSameOrigin(origin: string, req: IncomingMessage, trustProxy = false): boolean {
+  const host = requestHost(req, trustProxy);
+  return host !== null && hostOf(origin) === host;
 }
 
 /**
  * Checks a site's allowed origins. Entries are exact origins (`https://shop.example.com`),
  * wildcard subdomains (`https://*.example.com`), or `self` for this server's own origin.
  */
-export function isOriginAllowed(origin: string | null, allowed: readonly string[], req: IncomingMessage): boolean {
+export function isOriginAllowed(origin: string | null, allowed: readonly string[], req: IncomingMessage, trustProxy = false): boolean {
   if (!origin || origin === 'null') return false;
   for (const entry of allowed) {
     if (entry === 'self') {
-      if (isSameOrigin(origin, req)) return true;
+      if (isSameOrigin(origin, req, trustProxy)) return true;
     } else if (entry.includes('*.')) {
       const [scheme, rest] = entry.split('://');
       const suffix = rest?.replace(/^\*\./, '.');

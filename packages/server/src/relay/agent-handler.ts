@@ -123,11 +123,13 @@ export class AgentHandler implements MessageHandler {
     this.attach(session, 'code');
   }
 
+  /** Supervisors join any session; any agent rejoins a session it was in (after a network drop). */
   private joinById(sessionId: string): void {
-    if (!this.can('session.join_any')) return this.peer.fail('permission_denied', 'Your role does not allow joining any session.');
     const session = this.relay.sessions.get(sessionId);
+    const rejoin = !!session && session.tenantId === this.user.tenantId && session.formerAgents.has(this.user.id);
+    if (!rejoin && !this.can('session.join_any')) return this.peer.fail('permission_denied', 'Your role does not allow joining any session.');
     if (!session || session.ended || session.tenantId !== this.user.tenantId) return this.peer.fail('session_not_found');
-    this.attach(session, 'supervise');
+    this.attach(session, rejoin ? 'rejoin' : 'supervise');
   }
 
   private requestCobrowse(visitorId: string): void {
@@ -153,6 +155,7 @@ export class AgentHandler implements MessageHandler {
     const participant = { id: newId('par'), name: this.user.name, role: 'agent' as const, color: session.nextColor(), title: role.title };
     const member: Member = { participant, peer: this.peer, userId: this.user.id, roleKey: this.user.role, permissions: new Set(role.permissions) };
     session.members.set(participant.id, member);
+    session.formerAgents.add(this.user.id);
     session.apply({ type: 'agent_joined' });
     this.session = session;
     this.member = member;

@@ -79,7 +79,7 @@ export class CollabRouter {
         const roles = session.controlRoles;
         if (member && roles.length > 0 && !roles.includes(member.roleKey)) return peer.fail('permission_denied', 'This site does not let your role request control.');
         const change = session.control.request(pid);
-        if (!change.ok) return peer.fail('unexpected_message', change.reason);
+        if (!change.ok) return peer.fail('conflict', change.reason);
         session.host?.sendMessage({ type: 'control_requested', participantId: pid, name: session.participantName(pid) });
         session.announceControl('requested');
         void audit('control.requested');
@@ -87,7 +87,7 @@ export class CollabRouter {
       }
       case 'control_release': {
         const change = session.control.release(pid);
-        if (!change.ok) return peer.fail('unexpected_message', change.reason);
+        if (!change.ok) return peer.fail('conflict', change.reason);
         session.announceControl(change.reason);
         void audit('control.released');
         return;
@@ -96,7 +96,7 @@ export class CollabRouter {
       case 'control_deny': {
         if (!hostOnly()) return;
         const change = message.type === 'control_grant' ? session.control.grant(message.participantId) : session.control.deny(message.participantId);
-        if (!change.ok) return peer.fail('unexpected_message', change.reason);
+        if (!change.ok) return peer.fail('conflict', change.reason);
         session.announceControl(change.reason);
         void audit(message.type === 'control_grant' ? 'control.granted' : 'control.denied', { participantId: message.participantId });
         return;

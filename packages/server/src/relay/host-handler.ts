@@ -39,7 +39,7 @@ export class HostHandler implements MessageHandler {
   private async verify(hello: ClientMessageOf<'host_hello'>): Promise<void> {
     const site = await this.relay.deps.store.findSiteByKey(hello.siteKey);
     if (!site) return this.peer.fail('unknown_site_key');
-    if (!isOriginAllowed(this.peer.origin, site.allowedOrigins, this.req)) return this.peer.fail('origin_not_allowed');
+    if (!isOriginAllowed(this.peer.origin, site.allowedOrigins, this.req, this.relay.deps.config.trustProxy)) return this.peer.fail('origin_not_allowed');
     this.site = site;
     this.policy = await this.relay.publicPolicy(site, this.peer);
     this.log = this.log.child({ tenantId: site.tenantId, siteId: site.id });

@@ -30,6 +30,8 @@ export class LiveSession {
   readonly control = new ControlState();
   chat = new ChatLog();
   readonly startedAt = Date.now();
+  /** Users who have been in the session as agents; they may rejoin by id after a drop. */
+  readonly formerAgents = new Set<string>();
   page = { url: '', title: '' };
   visitor: VisitorIdentity | undefined;
   /** Role keys allowed to ask for control (site policy); empty means any role with session.control. */

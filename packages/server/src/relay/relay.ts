@@ -19,7 +19,7 @@ import { HostHandler } from './host-handler.ts';
 import { AgentHandler } from './agent-handler.ts';
 import type { LiveSession } from './live-session.ts';
 import { RateLimiter } from '../rate-limiter.ts';
-import { isSameOrigin } from '../http/origin.ts';
+import { isSameOrigin, requestHost, requestIp, requestProtocol } from '../http/origin.ts';
 
 export interface RelayDeps {
   config: Config;
@@ -54,7 +54,9 @@ export class Relay {
     this.codes = new CodeBook(deps.config.codeTtlMs);
     this.joinLimiter = new RateLimiter(deps.config.joinAttemptsPerMinute, 60_000);
     // ws refuses anything past maxPayload with 1009; frames between our limit and that get 4413.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes + 1024 * 1024, perMessageDeflate: false });
+    // Text that is not UTF-8 reaches the decoder (and gets bad_frame, 4400) instead of ws's
+    // undocumented 1007, so every bad frame has a close code from docs/ERRORS.md.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes + 1024 * 1024, perMessageDeflate: false, skipUTF8Validation: true });
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -68,9 +70,10 @@ export class Relay {
 
   private async accept(ws: WebSocket, req: IncomingMessage): Promise<void> {
     const connId = newId('conn');
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    const { tls, trustProxy, publicUrl } = this.deps.config;
+    const ip = requestIp(req, trustProxy);
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : null;
-    const serverOrigin = this.deps.config.publicUrl ?? `${this.deps.config.tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+    const serverOrigin = publicUrl ?? `${requestProtocol(req, tls !== null, trustProxy)}://${requestHost(req, trustProxy) ?? 'localhost'}`;
     const peer = new Peer(connId, ws, ip, origin, serverOrigin);
     const log = this.deps.log.child({ connId });
     // Queue what arrives while the cookie is being checked, with a hard cap.
@@ -137,7 +140,7 @@ export class Relay {
     }
     if (message.v !== PROTOCOL_VERSION) return peer.fail('unsupported_version', `This server speaks protocol ${PROTOCOL_VERSION}; the client sent ${message.v}.`), null;
     if (message.type === 'agent_hello') {
-      if (peer.origin && !isSameOrigin(peer.origin, req)) return peer.fail('origin_not_allowed', 'The console must be opened from this server.'), null;
+      if (peer.origin && !isSameOrigin(peer.origin, req, this.deps.config.trustProxy)) return peer.fail('origin_not_allowed', 'The console must be opened from this server.'), null;
       if (!user) return peer.fail('unauthorized'), null;
       const agent = new AgentHandler(this, peer, user, log.child({ userId: user.id, tenantId: user.tenantId }));
       agent.start();

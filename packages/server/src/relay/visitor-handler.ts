@@ -21,7 +21,7 @@ export class VisitorHandler implements MessageHandler {
       .findSiteByKey(hello.siteKey)
       .then((site) => {
         if (!site) return this.peer.fail('unknown_site_key');
-        if (!isOriginAllowed(this.peer.origin, site.allowedOrigins, this.req)) return this.peer.fail('origin_not_allowed');
+        if (!isOriginAllowed(this.peer.origin, site.allowedOrigins, this.req, this.relay.deps.config.trustProxy)) return this.peer.fail('origin_not_allowed');
         if (this.peer.closed) return;
         this.visitorId = this.relay.visitors.add(this.peer, site.tenantId, { id: site.id, name: site.name }, hello.page, hello.identity);
         this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId });
