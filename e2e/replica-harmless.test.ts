@@ -18,7 +18,6 @@ import { buildHostileEvents, encodeKeyframe } from './support/hostile-snapshot.t
 
 /** The agent's browser says who it is, so the attacker's log tells its requests from the customer's. */
 const AGENT_UA = 'SamepageAgentConsole/e2e';
-const CONSOLE_CHANGE = 'needs console change: inject the replica CSP (GET /api/sessions/:id/replica-csp) as a <meta http-equiv> into each replica document before the keyframe is built; see docs/SECURITY.md §2';
 
 type Source = 'sdk' | 'crafted';
 
@@ -200,7 +199,7 @@ for (const source of ['sdk', 'crafted'] as const) {
     const run = await hostileRun(t, source, { injectCsp: false });
     await t.test('no script, handler, javascript: or data: URL ran in the console', () => assertNothingRan(run));
     await t.test('the login cookie is HttpOnly and the replica iframe has no allow-scripts', () => assertSecretsUnreadable(run));
-    await t.test('no request from the agent’s browser reached the attacker', { todo: CONSOLE_CHANGE }, () => {
+    await t.test('no request from the agent’s browser reached the attacker', () => {
       assert.deepEqual(run.agentHits().map((h) => h.url), []);
     });
   });

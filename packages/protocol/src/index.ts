@@ -8,3 +8,4 @@ export * from './collaboration.ts';
 export * from './permissions.ts';
 export * from './delta-window.ts';
 export * from './dom-stream-inflater.ts';
+export * from './replica-csp.ts';

@@ -31,4 +31,5 @@ export interface ReplicaAdapter {
   destroy(): void;
 }
 
-export type CreateReplicaAdapter = (root: HTMLElement) => ReplicaAdapter;
+/** `contentPolicy` is read at every keyframe: the CSP the replica document gets (see protocol buildReplicaCsp). */
+export type CreateReplicaAdapter = (root: HTMLElement, contentPolicy: () => string) => ReplicaAdapter;

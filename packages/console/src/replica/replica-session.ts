@@ -3,6 +3,7 @@
  * (even before the live view is mounted), then applied to the attached adapter. While no adapter
  * is attached, the keyframe and the deltas after it are kept so the view can catch up.
  */
+import { buildReplicaCsp } from '@samepage/protocol';
 import { FrameDecoder, type DecoderStats, type ReplicaEvent } from './frame-decoder.ts';
 import type { CreateReplicaAdapter, ReplicaAdapter, Rect } from './replica-adapter.ts';
 import { readOverlayChange, type Point, type Viewport } from './rrweb-events.ts';
@@ -30,6 +31,8 @@ const CLICK_TTL_MS = 700;
 export class ReplicaSession {
   private readonly decoder = new FrameDecoder();
   private adapter: ReplicaAdapter | null = null;
+  /** Until the site's origins are known, the replica may load nothing from the network. */
+  private contentPolicy = buildReplicaCsp([]);
   private pendingKeyframe: ReplicaEvent[] | null = null;
   private pendingDeltas: ReplicaEvent[][] = [];
   private overlay: OverlayState = { viewport: null, pointer: null, clicks: [], focusId: null, focusRect: null, ready: false, scroll: { x: 0, y: 0 } };
@@ -71,7 +74,7 @@ export class ReplicaSession {
   /** Mounts the replica into `root`; returns the detach function. */
   attach(root: HTMLElement, createAdapter: CreateReplicaAdapter): () => void {
     this.adapter?.destroy();
-    this.adapter = createAdapter(root);
+    this.adapter = createAdapter(root, () => this.contentPolicy);
     if (this.pendingKeyframe) this.flushPending();
     else if (this.overlay.ready) {
       // Re-mounted after the buffered events were handed to a previous view: start over.
@@ -82,6 +85,11 @@ export class ReplicaSession {
       this.adapter?.destroy();
       this.adapter = null;
     };
+  }
+
+  /** The site's allowed origins decide what the replica may load (nothing else, ever). */
+  setAllowedOrigins(origins: readonly string[]): void {
+    this.contentPolicy = buildReplicaCsp(origins);
   }
 
   getAdapter(): ReplicaAdapter | null {

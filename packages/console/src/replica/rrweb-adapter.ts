@@ -34,7 +34,22 @@ const markBlockedNodes: ReplayPlugin = {
   },
 };
 
-export function createRrwebAdapter(root: HTMLElement): ReplicaAdapter {
+/**
+ * The replica iframe is about:blank and inherits the console's CSP, which must let assets of any
+ * customer site load. A meta CSP in the replica narrows that to the site's allowed origins, so a
+ * hostile page cannot make the agent's browser call other hosts (CSS beacons, srcset, prefetch).
+ * It goes in before the snapshot is built: rrweb's detached <img> elements start loading at once.
+ */
+function lockDown(replayer: Replayer, policy: string): void {
+  const doc = replayer.iframe.contentDocument;
+  if (!doc) return;
+  const meta = doc.createElement('meta');
+  meta.httpEquiv = 'Content-Security-Policy';
+  meta.content = policy;
+  (doc.head ?? doc.documentElement).appendChild(meta);
+}
+
+export function createRrwebAdapter(root: HTMLElement, contentPolicy: () => string): ReplicaAdapter {
   let replayer: Replayer | null = null;
 
   const add = (events: readonly ReplicaEvent[]) => {
@@ -59,6 +74,7 @@ export function createRrwebAdapter(root: HTMLElement): ReplicaAdapter {
         insertStyleRules: STYLE_RULES,
         plugins: [markBlockedNodes],
       });
+      lockDown(replayer, contentPolicy());
       replayer.startLive(Number.MAX_SAFE_INTEGER);
       add(events);
     },

@@ -218,6 +218,7 @@ export class SessionController {
       this.replica = new ReplicaSession(() => this.send({ type: 'keyframe_request' }));
       this.chat.reset(message.chat ?? []);
     } else if (message.chat) this.chat.receive(message.chat);
+    this.replica?.setAllowedOrigins(message.policy?.navigationOrigins ?? []);
     this.setState({
       phase: 'live',
       joinError: null,

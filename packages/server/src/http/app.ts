@@ -30,6 +30,8 @@ const CONSOLE_CSP = [
   "style-src 'self' 'unsafe-inline' http: https:",
   'img-src * data: blob:',
   'font-src * data:',
+  // Customer videos in the replica; each replica narrows all of these to its site's origins.
+  'media-src * data: blob:',
   "connect-src 'self' ws: wss:",
   "frame-src 'self' about:",
   "object-src 'none'",
