@@ -26,6 +26,11 @@ export function App() {
   const [afterLogin, setAfterLogin] = useState<Route>({ name: 'home' });
 
   useEffect(() => installReplicaTestHook(controller), [controller]);
+  // Fetch the live view's code while the agent is still typing a code: joining is then only
+  // the network and the replica's rebuild.
+  useEffect(() => {
+    if (auth.status === 'signed_in') preloadSessionPage();
+  }, [auth.status]);
 
   useEffect(() => {
     let cancelled = false;
