@@ -115,7 +115,7 @@ export async function createSamepageSide(browser: Browser, web: StaticServer, bu
       if (!code) {
         const live = server.relay.sessions.get(session.sessionId);
         if (!live) throw new Error('the session is gone from the relay');
-        code = server.relay.codes.issue(live.id, live.tenantId).code;
+        code = (await server.relay.codes.issue(live.id, live.tenantId)).code;
       }
       const page = await context.newPage();
       await page.addInitScript({

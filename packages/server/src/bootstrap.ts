@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import type { Store } from './store.ts';
+import { createStore, type Store } from './store.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { newId, newSecret } from './ids.ts';
 
@@ -13,20 +13,41 @@ export interface BootstrapResult {
   firstStart: boolean;
 }
 
-/** On first start: the demo tenant, its admin and the demo shop's site key. Later: reads them back. */
+/**
+ * On first start: the demo tenant, its admin and the demo shop's site key. Later: reads them back.
+ * Safe when several nodes start at once on one database: the whole first start is one
+ * transaction that claims the `bootstrap` setting first, so a second node waits on that row,
+ * fails its insert, and reads back what the first one wrote.
+ */
 export async function bootstrap(config: Config, store: Store): Promise<BootstrapResult> {
-  const done = await store.getSetting('bootstrap');
-  if (done) {
-    const saved = JSON.parse(done) as { adminEmail: string; demoSiteKey: string };
-    return { ...saved, generatedPassword: null, knownPassword: config.adminPassword, firstStart: false };
-  }
-  const tenant = await store.createTenant('Demo Company');
+  const saved = await readBootstrap(config, store);
+  if (saved) return saved;
   const adminEmail = config.adminEmail ?? 'admin@samepage.local';
   const generatedPassword = config.adminPassword ? null : newSecret(12);
-  const password = config.adminPassword ?? generatedPassword ?? '';
-  await store.createUser({ tenantId: tenant.id, email: adminEmail, name: 'Admin', role: 'admin', passwordHash: await hashPassword(password) });
-  const site = await store.createSite({ tenantId: tenant.id, name: 'Demo shop', siteKey: newId('pk_demo'), allowedOrigins: ['self'] });
-  await store.setSetting('bootstrap', JSON.stringify({ adminEmail, demoSiteKey: site.siteKey, tenantId: tenant.id }));
-  await store.audit(tenant.id, { type: 'system', id: null }, 'tenant.bootstrap', null, { adminEmail });
-  return { adminEmail, generatedPassword, knownPassword: config.adminPassword, demoSiteKey: site.siteKey, firstStart: true };
+  const passwordHash = await hashPassword(config.adminPassword ?? generatedPassword ?? '');
+  try {
+    const demoSiteKey = await store.db.transaction().execute(async (trx) => {
+      const tx = createStore(trx);
+      await trx.insertInto('settings').values({ key: 'bootstrap', value: '{}' }).execute();
+      const tenant = await tx.createTenant('Demo Company');
+      await tx.createUser({ tenantId: tenant.id, email: adminEmail, name: 'Admin', role: 'admin', passwordHash });
+      const site = await tx.createSite({ tenantId: tenant.id, name: 'Demo shop', siteKey: newId('pk_demo'), allowedOrigins: ['self'] });
+      await tx.setSetting('bootstrap', JSON.stringify({ adminEmail, demoSiteKey: site.siteKey, tenantId: tenant.id }));
+      await tx.audit(tenant.id, { type: 'system', id: null }, 'tenant.bootstrap', null, { adminEmail });
+      return site.siteKey;
+    });
+    return { adminEmail, generatedPassword, knownPassword: config.adminPassword, demoSiteKey, firstStart: true };
+  } catch (err) {
+    // Another node bootstrapped first (our claim of the setting hit its unique key).
+    const other = await readBootstrap(config, store);
+    if (other) return other;
+    throw err;
+  }
+}
+
+async function readBootstrap(config: Config, store: Store): Promise<BootstrapResult | null> {
+  const done = await store.getSetting('bootstrap');
+  if (!done) return null;
+  const saved = JSON.parse(done) as { adminEmail: string; demoSiteKey: string };
+  return { adminEmail: saved.adminEmail, demoSiteKey: saved.demoSiteKey, generatedPassword: null, knownPassword: config.adminPassword, firstStart: false };
 }

@@ -111,7 +111,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   let db: Db | null = null;
   try {
     const config = loadConfig(env);
-    db = await openDatabase(config.dataDir);
+    db = await openDatabase(config.dataDir, config.databaseUrl);
     if (command === 'create') await createTenantCommand(db, rest, out);
     else if (command === 'plan') await planCommand(db, rest, out);
     else await listCommand(db, out);

@@ -29,6 +29,10 @@ export interface Config {
   tls: { cert: Buffer; key: Buffer } | null;
   /** Behind a reverse proxy: trust X-Forwarded-Proto/For/Host. */
   trustProxy: boolean;
+  /** postgres:// URL; null uses the embedded SQLite file in dataDir. */
+  databaseUrl: string | null;
+  /** redis:// URL; null uses the in-process bus (a single node). */
+  redisUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +67,19 @@ function readUrl(env: Env, name: string): string | null {
   }
 }
 
+function readServiceUrl(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  let protocol = '';
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    throw new ConfigError(name, 'must be a URL');
+  }
+  if (!protocols.includes(protocol)) throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Validates the environment once, with defaults; throws a ConfigError naming the bad variable. */
@@ -79,6 +96,8 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     tls,
     trustProxy,
+    databaseUrl: readServiceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: readServiceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     port: readInt(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR || './data'),

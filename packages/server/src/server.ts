@@ -14,6 +14,8 @@ import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import { createAuthenticator } from './http/auth-routes.ts';
 import { Relay } from './relay/relay.ts';
+import { MemoryBus, type Bus } from './cluster/bus.ts';
+import { RedisBus } from './cluster/redis-bus.ts';
 
 export interface RunningServer {
   url: string;
@@ -36,13 +38,15 @@ export function createLogger(config: Config): Logger {
 
 /** Starts the whole product (HTTP API, relay, console, SDK and demo) for a validated config. */
 export async function runServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
-  const db = await openDatabase(config.dataDir);
+  const db = await openDatabase(config.dataDir, config.databaseUrl);
   const store = createStore(db);
   const collab = createCollabStore(db);
   const admin = createAdminStore(db);
   const tenants = createTenantStore(db);
   const boot = await bootstrap(config, store);
-  const relay = new Relay({ config, store, collab, tenants, log, authenticate: createAuthenticator(store) });
+  const bus = await openBus(config, log);
+  const relay = new Relay({ config, store, collab, tenants, log, bus, authenticate: createAuthenticator(store) });
+  await relay.start();
   const app = buildApp({ config, store, collab, admin, tenants, relay, log, demoSiteKey: boot.demoSiteKey });
   const stopPurge = startPurgeJob({ tenants, admin, store, log }, config.purgeIntervalMs);
   app.server.on('upgrade', (req, socket, head) => {
@@ -70,11 +74,25 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
       if (closed) return;
       closed = true;
       stopPurge();
-      relay.close();
+      await relay.close();
       await app.close();
+      await bus.close();
       await db.destroy();
     },
   };
+}
+
+/** Redis when REDIS_URL is set (several nodes form one Samepage), otherwise in-process. */
+async function openBus(config: Config, log: Logger): Promise<Bus> {
+  if (!config.redisUrl) return new MemoryBus();
+  const bus = new RedisBus(config.redisUrl, log);
+  try {
+    await bus.ready();
+  } catch (err) {
+    await bus.close();
+    throw new Error(`cannot reach Redis at REDIS_URL: ${String(err)}`);
+  }
+  return bus;
 }
 
 export interface StartServerOptions {

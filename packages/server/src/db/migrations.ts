@@ -1,4 +1,9 @@
-import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, type Migration, type MigrationProvider } from 'kysely';
+
+/** The few places where SQLite and Postgres differ in DDL (autoincrement ids). */
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
 
 /** Migrations are plain Kysely schema builders, so the same list serves SQLite and Postgres. */
 const migrations: Record<string, Migration> = {
@@ -64,7 +69,7 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('audit_log')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', isPostgres(db) ? 'serial' : 'integer', (c) => (isPostgres(db) ? c.primaryKey() : c.primaryKey().autoIncrement()))
         .addColumn('tenant_id', 'text', (c) => c.notNull())
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('actor_type', 'text', (c) => c.notNull())
@@ -74,7 +79,6 @@ const migrations: Record<string, Migration> = {
         .addColumn('detail', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('audit_tenant_at').on('audit_log').columns(['tenant_id', 'at']).execute();
-      void sql;
     },
   },
   '0002_collaboration': {

@@ -7,6 +7,7 @@ import { newSecret } from '../ids.ts';
 import { RateLimiter } from '../rate-limiter.ts';
 import { AUTH_COOKIE, authCookie, clearedAuthCookie, readCookie } from './cookies.ts';
 import { sendError } from './errors.ts';
+import { createCollabStore } from '../collab-store.ts';
 
 export function publicUser(user: UserRecord) {
   return { id: user.id, name: user.name, email: user.email, tenantId: user.tenantId, role: user.role };
@@ -29,6 +30,9 @@ export function registerAuthRoutes(app: FastifyInstance, config: Config, store: 
   // Failures per email, whatever the address: a lockout against password guessing.
   const lockout = new RateLimiter(config.loginLockoutFailures, 15 * 60_000);
   const authenticate = createAuthenticator(store);
+  // The console shows only the pages a role may use (the routes still check each permission).
+  const collab = createCollabStore(store.db);
+  const withPermissions = async (user: UserRecord) => ({ ...publicUser(user), permissions: (await collab.resolveRole(user.tenantId, user.role)).permissions });
 
   app.post('/api/auth/login', async (request, reply) => {
     const body = request.body as { email?: unknown; password?: unknown } | undefined;
@@ -50,13 +54,13 @@ export function registerAuthRoutes(app: FastifyInstance, config: Config, store: 
     await store.createAuthSession(user, token, config.authSessionTtlMs);
     await store.audit(user.tenantId, { type: 'user', id: user.id }, 'login.succeeded', null, { ip: request.ip });
     reply.header('set-cookie', authCookie(token, config.authSessionTtlMs, isSecure(request)));
-    return { user: publicUser(user) };
+    return { user: await withPermissions(user) };
   });
 
   app.get('/api/auth/me', async (request, reply) => {
     const user = await authenticate(request.raw);
     if (!user) return sendError(reply, 'unauthorized');
-    return { user: publicUser(user) };
+    return { user: await withPermissions(user) };
   });
 
   app.post('/api/auth/logout', async (request, reply) => {

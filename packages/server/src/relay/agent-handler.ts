@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
-import { SESSION_CODE_PATTERN, normalizeSessionCode, type ClientMessage, type Permission } from '@samepage/protocol';
+import { SESSION_CODE_PATTERN, normalizeSessionCode, type ClientMessage, type Participant, type Permission } from '@samepage/protocol';
 import { newId } from '../ids.ts';
 import type { UserRecord } from '../store.ts';
 import type { RoleInfo } from '../collab-store.ts';
 import { isCollabMessage } from './collab-router.ts';
 import type { LiveSession, Member } from './live-session.ts';
 import type { Peer } from './peer.ts';
+import { SessionLink } from './session-link.ts';
+import type { SessionRecord } from '../cluster/cluster.ts';
 import type { MessageHandler, Relay } from './relay.ts';
 import { assertNever, hostStatus } from './session-state.ts';
 
@@ -16,6 +18,8 @@ export class AgentHandler implements MessageHandler {
   private role: RoleInfo | null = null;
   private pending: ClientMessage[] | null = [];
   private lastResyncAt = 0;
+  /** Set instead of `session` when the session's home is another node. */
+  private link: SessionLink | null = null;
 
   constructor(
     private readonly relay: Relay,
@@ -42,6 +46,30 @@ export class AgentHandler implements MessageHandler {
       });
   }
 
+  /**
+   * On a session's home node, for a console on another node: loads the role, then `then`. Sends
+   * no welcome (the console's own node did) and is not listed in `relay.agents`.
+   */
+  startMirror(then: () => void): void {
+    this.relay.deps.collab
+      .resolveRole(this.user.tenantId, this.user.role)
+      .then((role) => {
+        this.role = role;
+        then();
+        const queued = this.pending ?? [];
+        this.pending = null;
+        for (const m of queued) this.onMessage(m);
+      })
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'could not load role');
+        this.peer.fail('database_unavailable');
+      });
+  }
+
+  get sessionId(): string | null {
+    return this.session?.id ?? this.link?.sessionId ?? null;
+  }
+
   private can(permission: Permission): boolean {
     return this.role?.permissions.includes(permission) ?? false;
   }
@@ -52,6 +80,8 @@ export class AgentHandler implements MessageHandler {
       this.pending.push(message);
       return;
     }
+    if (this.link && (isCollabMessage(message) || message.type === 'keyframe_request')) return this.link.forward(message);
+    if (this.link && message.type === 'leave') return this.link.leave();
     if (isCollabMessage(message)) {
       if (!this.session || !this.member) return this.peer.fail('unexpected_message', 'Join a session first.');
       this.relay.collab.handle(this.session, { kind: 'member', member: this.member }, message);
@@ -59,9 +89,9 @@ export class AgentHandler implements MessageHandler {
     }
     switch (message.type) {
       case 'join':
-        return this.join(message.code);
+        return void this.join(message.code).catch((err: unknown) => this.refuse(err));
       case 'join_session':
-        return this.joinById(message.sessionId);
+        return void this.joinById(message.sessionId).catch((err: unknown) => this.refuse(err));
       case 'leave':
         return this.leave('left');
       case 'keyframe_request':
@@ -92,6 +122,7 @@ export class AgentHandler implements MessageHandler {
   }
 
   onClose(): void {
+    this.link?.disconnected();
     this.leave('disconnected');
     this.relay.visitors.unwatch(this.peer);
     this.relay.agents.delete(this);
@@ -106,30 +137,73 @@ export class AgentHandler implements MessageHandler {
     this.peer.fail(reason, reason === 'forbidden' ? 'Your account has been disabled.' : 'You have been logged out.');
   }
 
-  private join(rawCode: string): void {
+  private refuse(err: unknown): void {
+    this.log.error({ err }, 'join failed');
+    this.peer.fail('database_unavailable');
+  }
+
+  private async join(rawCode: string): Promise<void> {
     if (!this.can('session.view')) return this.peer.fail('permission_denied', 'Your role does not allow viewing sessions.');
     const limiterKey = `${this.user.tenantId}:${this.peer.ip}`;
     if (this.relay.joinLimiter.isBlocked(limiterKey)) return this.peer.fail('rate_limited');
     const code = normalizeSessionCode(rawCode);
     if (!SESSION_CODE_PATTERN.test(code)) return this.peer.fail('code_invalid');
-    const found = this.relay.codes.redeem(code, this.user.tenantId);
+    const found = await this.relay.codes.redeem(code, this.user.tenantId);
     if (!found.ok) {
       this.relay.joinLimiter.hit(limiterKey);
       this.log.info({ result: found.code }, 'join refused');
       return this.peer.fail(found.code);
     }
     const session = this.relay.sessions.get(found.sessionId);
-    if (!session || session.ended) return this.peer.fail('session_ended');
-    this.attach(session, 'code');
+    if (session && !session.ended) return this.attach(session, 'code');
+    const record = session ? null : await this.relay.cluster.loadSession(found.sessionId);
+    if (!record) return this.peer.fail('session_ended');
+    this.linkTo(found.sessionId, record, 'code');
   }
 
   /** Supervisors join any session; any agent rejoins a session it was in (after a network drop). */
-  private joinById(sessionId: string): void {
+  private async joinById(sessionId: string): Promise<void> {
     const session = this.relay.sessions.get(sessionId);
-    const rejoin = !!session && session.tenantId === this.user.tenantId && session.formerAgents.has(this.user.id);
+    const record = session ? null : await this.relay.cluster.loadSession(sessionId);
+    const tenantId = session?.tenantId ?? record?.tenantId;
+    const former = session ? session.formerAgents.has(this.user.id) : (record?.formerAgents.includes(this.user.id) ?? false);
+    const rejoin = tenantId === this.user.tenantId && former;
     if (!rejoin && !this.can('session.join_any')) return this.peer.fail('permission_denied', 'Your role does not allow joining any session.');
-    if (!session || session.ended || session.tenantId !== this.user.tenantId) return this.peer.fail('session_not_found');
-    this.attach(session, rejoin ? 'rejoin' : 'supervise');
+    if (tenantId !== this.user.tenantId || session?.ended) return this.peer.fail('session_not_found');
+    if (session) return this.attach(session, rejoin ? 'rejoin' : 'supervise');
+    if (record) this.linkTo(sessionId, record, rejoin ? 'rejoin' : 'supervise');
+  }
+
+  /** Joins a session whose home is another node, through a link. */
+  private linkTo(sessionId: string, record: SessionRecord, via: string, participant?: Participant): void {
+    if (this.link?.sessionId === sessionId || this.peer.closed) return;
+    this.leave('switched');
+    this.link?.leave();
+    const link = new SessionLink(this.relay, this.peer, this.user, sessionId, record.home, () => {
+      if (this.link === link) this.link = null;
+    });
+    this.link = link;
+    link.open(via, participant);
+  }
+
+  /** The session moved to another node: keep this console in it, with the same participant. */
+  moveTo(home: string): void {
+    const session = this.session;
+    const member = this.member;
+    if (!session || !member) return;
+    this.detach();
+    const link = new SessionLink(this.relay, this.peer, this.user, session.id, home, () => {
+      if (this.link === link) this.link = null;
+    });
+    this.link = link;
+    link.open('failover', member.participant);
+  }
+
+  /** Leaves the session without telling anyone (it moved to another node). */
+  detach(): void {
+    if (this.session && this.member) this.session.members.delete(this.member.participant.id);
+    this.session = null;
+    this.member = null;
   }
 
   private requestCobrowse(visitorId: string): void {
@@ -147,12 +221,13 @@ export class AgentHandler implements MessageHandler {
   }
 
   /** Joins the session; called by code, by id (supervisors) or when a visitor accepted a request. */
-  attach(session: LiveSession, via: string): void {
+  attach(session: LiveSession, via: string, keep?: Participant): void {
     if (this.session === session) return;
     if (this.session) this.leave('switched');
+    this.link?.leave();
     const role = this.role;
     if (!role) return;
-    const participant = { id: newId('par'), name: this.user.name, role: 'agent' as const, color: session.nextColor(), title: role.title };
+    const participant = keep ?? { id: newId('par'), name: this.user.name, role: 'agent' as const, color: session.nextColor(), title: role.title };
     const member: Member = { participant, peer: this.peer, userId: this.user.id, roleKey: this.user.role, permissions: new Set(role.permissions) };
     session.members.set(participant.id, member);
     session.formerAgents.add(this.user.id);
@@ -174,7 +249,10 @@ export class AgentHandler implements MessageHandler {
     });
     for (const frame of session.cache.snapshot()) this.peer.sendFrame(frame);
     session.toEveryone({ type: 'participant_joined', participant }, participant.id);
+    this.relay.clusterRouter.save(session);
+    if (this.peer.remoteNode) this.relay.cluster.send(this.peer.remoteNode, { t: 'linked', conn: this.peer.connId, sid: session.id, participant });
     this.log.info({ via }, 'agent joined');
+    if (keep) return; // the same participant, moved with the session: already recorded
     const { store } = this.relay.deps;
     const onError = (err: unknown) => this.log.error({ err }, 'could not record join');
     store.recordParticipantJoin({ id: participant.id, tenantId: session.tenantId, sessionId: session.id, userId: this.user.id, name: this.user.name, role: 'agent' }).catch(onError);
@@ -211,6 +289,7 @@ export class AgentHandler implements MessageHandler {
     const controlChange = session.control.left(member.participant.id);
     session.toEveryone({ type: 'participant_left', participantId: member.participant.id, reason });
     if (controlChange) session.announceControl(controlChange.reason);
+    this.relay.clusterRouter.save(session);
     const { store } = this.relay.deps;
     const onError = (err: unknown) => this.log.error({ err }, 'could not record leave');
     store.recordParticipantLeave(session.tenantId, member.participant.id).catch(onError);

@@ -1,4 +1,5 @@
 import { newSessionCode } from '../ids.ts';
+import type { Bus } from '../cluster/bus.ts';
 
 export type CodeLookup =
   | { ok: true; sessionId: string; tenantId: string }
@@ -8,49 +9,55 @@ interface Entry {
   sessionId: string;
   tenantId: string;
   expiresAt: number;
-  used: boolean;
 }
 
 /**
- * Session codes: short-lived and single-use. Spent and expired codes are remembered for a while
- * so the agent gets "expired" or "already used" rather than "unknown".
+ * Session codes: short-lived and single-use, kept on the bus so a code made on one node can be
+ * used on another. Spent and expired codes are remembered for a while so the agent gets
+ * "expired" or "already used" rather than "unknown". Single use is one atomic SET NX of a
+ * "used" marker, so two nodes redeeming the same code at once cannot both win.
  */
 export class CodeBook {
-  private readonly entries = new Map<string, Entry>();
   private static readonly REMEMBER_MS = 60 * 60 * 1000;
+  /** Codes this node issued, per session, so ending a session voids them. */
+  private readonly issued = new Map<string, string[]>();
 
   constructor(
+    private readonly bus: Bus,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(sessionId: string, tenantId: string): { code: string; expiresAt: number } {
-    this.prune();
-    let code = newSessionCode();
-    for (let i = 0; this.entries.has(code) && i < 50; i++) code = newSessionCode();
-    if (this.entries.has(code)) throw new Error('no free session code');
+  async issue(sessionId: string, tenantId: string): Promise<{ code: string; expiresAt: number }> {
     const expiresAt = this.now() + this.ttlMs;
-    this.entries.set(code, { sessionId, tenantId, expiresAt, used: false });
-    return { code, expiresAt };
+    const entry: Entry = { sessionId, tenantId, expiresAt };
+    for (let i = 0; i < 50; i++) {
+      const code = newSessionCode();
+      if (await this.bus.setIfAbsent(`sp:code:${code}`, JSON.stringify(entry), this.ttlMs + CodeBook.REMEMBER_MS)) {
+        const list = this.issued.get(sessionId) ?? [];
+        list.push(code);
+        this.issued.set(sessionId, list);
+        return { code, expiresAt };
+      }
+    }
+    throw new Error('no free session code');
   }
 
   /** Spends the code if it is valid for this tenant. Another tenant's code is "unknown". */
-  redeem(code: string, tenantId: string): CodeLookup {
-    const entry = this.entries.get(code);
+  async redeem(code: string, tenantId: string): Promise<CodeLookup> {
+    const raw = await this.bus.getValue(`sp:code:${code}`);
+    const entry = raw ? (JSON.parse(raw) as Entry) : null;
     if (!entry || entry.tenantId !== tenantId) return { ok: false, code: 'code_unknown' };
-    if (entry.used) return { ok: false, code: 'code_used' };
+    if ((await this.bus.getValue(`sp:code-used:${code}`)) !== null) return { ok: false, code: 'code_used' };
     if (entry.expiresAt <= this.now()) return { ok: false, code: 'code_expired' };
-    entry.used = true;
+    if (!(await this.bus.setIfAbsent(`sp:code-used:${code}`, '1', CodeBook.REMEMBER_MS))) return { ok: false, code: 'code_used' };
     return { ok: true, sessionId: entry.sessionId, tenantId: entry.tenantId };
   }
 
-  /** Voids every code of a session, e.g. when it ends. */
-  revokeSession(sessionId: string): void {
-    for (const entry of this.entries.values()) if (entry.sessionId === sessionId) entry.used = true;
-  }
-
-  private prune(): void {
-    const cutoff = this.now() - CodeBook.REMEMBER_MS;
-    for (const [code, entry] of this.entries) if (entry.expiresAt < cutoff) this.entries.delete(code);
+  /** Voids every code this node issued for a session, e.g. when it ends. */
+  async revokeSession(sessionId: string): Promise<void> {
+    const codes = this.issued.get(sessionId) ?? [];
+    this.issued.delete(sessionId);
+    await Promise.all(codes.map((code) => this.bus.setValue(`sp:code-used:${code}`, '1', CodeBook.REMEMBER_MS)));
   }
 }

@@ -134,8 +134,11 @@ export class CollabRouter {
         const from = { participantId: pid, name: session.participantName(pid), role: sender.kind === 'host' ? ('host' as const) : sender.member.participant.role };
         const { message: chat, duplicate } = session.chat.append(from, message.clientId, message.text);
         if (duplicate) return peer.sendMessage({ type: 'chat_message', message: chat });
-        session.toEveryone({ type: 'chat_message', message: chat });
-        this.relay.deps.collab.appendChat(session.tenantId, session.id, chat).catch((err: unknown) => session.log.error({ err }, 'could not store chat message'));
+        // Stored before it is shown, in seq order, so a node failure loses no message anyone saw.
+        session.chatWrites = session.chatWrites
+          .then(() => this.relay.deps.collab.appendChat(session.tenantId, session.id, chat))
+          .catch((err: unknown) => session.log.error({ err }, 'could not store chat message'))
+          .then(() => session.toEveryone({ type: 'chat_message', message: chat }));
         return;
       }
       case 'chat_typing':
@@ -156,9 +159,16 @@ export class CollabRouter {
         return;
       case 'invite_create': {
         if (!need('session.invite')) return;
-        const { code, expiresAt } = this.relay.codes.issue(session.id, session.tenantId);
-        peer.sendMessage({ type: 'invite_created', code, expiresAt });
-        void audit('session.invite_created');
+        this.relay.codes.issue(session.id, session.tenantId).then(
+          ({ code, expiresAt }) => {
+            peer.sendMessage({ type: 'invite_created', code, expiresAt });
+            void audit('session.invite_created');
+          },
+          (err: unknown) => {
+            session.log.error({ err }, 'could not issue an invite code');
+            peer.fail('database_unavailable');
+          },
+        );
         return;
       }
       case 'guest_invite_create': {

@@ -10,6 +10,22 @@ import type { Peer } from './peer.ts';
 import type { MessageHandler, Relay } from './relay.ts';
 import { assertNever } from './session-state.ts';
 
+/** Sends a DOM frame to every viewer: directly to local sockets, once per other node over the bus. */
+function broadcastFrame(relay: Relay, session: LiveSession, frame: Uint8Array): void {
+  let remote: Map<string, string[]> | null = null;
+  for (const member of session.members.values()) {
+    const node = member.peer.remoteNode;
+    if (!node) member.peer.sendFrame(frame);
+    else {
+      remote ??= new Map();
+      const conns = remote.get(node) ?? [];
+      conns.push(member.peer.connId);
+      remote.set(node, conns);
+    }
+  }
+  if (remote) for (const [node, conns] of remote) relay.cluster.sendFrame(node, conns, frame);
+}
+
 /** The customer's tab: authenticated by site key and Origin; owns at most one session. */
 export class HostHandler implements MessageHandler {
   private site: SiteRecord | null = null;
@@ -44,11 +60,13 @@ export class HostHandler implements MessageHandler {
     this.policy = await this.relay.publicPolicy(site, this.peer);
     this.log = this.log.child({ tenantId: site.tenantId, siteId: site.id });
     if (hello.resume) {
-      const session = this.relay.sessions.get(hello.resume.sessionId);
+      const local = this.relay.sessions.get(hello.resume.sessionId);
+      const session = local ?? (await this.relay.clusterRouter.takeOver(hello.resume, site, this.peer));
       if (!session || session.ended || session.tenantId !== site.tenantId || !safeEqual(session.resumeToken, hello.resume.token)) {
         return this.peer.fail('session_ended', 'This session has ended; start a new one.');
       }
       this.resume(session, hello);
+      if (!local) session.announceControl('reset');
     } else {
       this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, redaction: site.redaction, policy: this.policy });
     }
@@ -77,6 +95,7 @@ export class HostHandler implements MessageHandler {
     });
     this.peer.sendMessage({ type: 'control_state', ...session.control.snapshot(), reason: 'resumed' });
     session.sendHostStatus();
+    this.relay.clusterRouter.save(session);
     this.log.info('host resumed');
   }
 
@@ -136,37 +155,40 @@ export class HostHandler implements MessageHandler {
     if (requestId && !request) return this.peer.fail('not_found', 'That request has expired; ask the agent to send it again.');
     if (!request && !site.policy.allowCustomerStart) return this.peer.fail('permission_denied', 'On this site an agent starts the session; ask them to send you a request.');
     this.starting = true;
-    this.relay.deps.tenants
-      .getPlan(site.tenantId)
-      .finally(() => (this.starting = false))
-      .then((plan) => {
-        const live = this.relay.liveSessionCount(site.tenantId);
-        if (plan.kind === 'capacity' && live >= plan.limit) {
-          this.peer.fail('capacity_reached');
-          this.relay.notifyAgents(site.tenantId, { type: 'notice', code: 'capacity_reached', message: `A customer on ${site.name} could not start a session: all ${plan.limit} sessions of the plan are in use.` });
-          void this.relay.deps.store.audit(site.tenantId, { type: 'customer', id: null }, 'session.refused_capacity', null, { siteId: site.id, limit: plan.limit });
-          return;
-        }
-        this.createSession(site, policy, request);
-        this.relay.deps.tenants.recordSessionStarted(site.tenantId, live + 1).catch((err: unknown) => this.log.error({ err }, 'could not record usage'));
-      })
+    this.checkPlanAndCreate(site, policy, request)
       .catch((err: unknown) => {
-        this.log.error({ err }, 'could not check the plan');
+        this.log.error({ err }, 'could not start the session');
         this.peer.fail('database_unavailable');
-      });
+      })
+      .finally(() => (this.starting = false));
   }
 
-  private createSession(site: SiteRecord, policy: SitePolicyPublic, request: ReturnType<Relay['visitors']['claim']>): void {
+  private async checkPlanAndCreate(site: SiteRecord, policy: SitePolicyPublic, request: ReturnType<Relay['visitors']['claim']>): Promise<void> {
+    const plan = await this.relay.deps.tenants.getPlan(site.tenantId);
+    const live = this.relay.liveSessionCount(site.tenantId);
+    if (plan.kind === 'capacity' && live >= plan.limit) {
+      this.peer.fail('capacity_reached');
+      this.relay.notifyAgents(site.tenantId, { type: 'notice', code: 'capacity_reached', message: `A customer on ${site.name} could not start a session: all ${plan.limit} sessions of the plan are in use.` });
+      void this.relay.deps.store.audit(site.tenantId, { type: 'customer', id: null }, 'session.refused_capacity', null, { siteId: site.id, limit: plan.limit });
+      return;
+    }
+    await this.createSession(site, policy, request);
+    this.relay.deps.tenants.recordSessionStarted(site.tenantId, live + 1).catch((err: unknown) => this.log.error({ err }, 'could not record usage'));
+  }
+
+  private async createSession(site: SiteRecord, policy: SitePolicyPublic, request: ReturnType<Relay['visitors']['claim']>): Promise<void> {
+    if (this.session || this.peer.closed) return;
+    const id = newId('ses');
+    const { code, expiresAt } = await this.relay.codes.issue(id, site.tenantId);
     if (this.session || this.peer.closed) return;
     const { store, config } = this.relay.deps;
-    const id = newId('ses');
     const session = new LiveSession(id, site.tenantId, site.id, newSecret(24), this.peer, config.maxSessionCacheBytes, policy, store, this.log.child({ sessionId: id }), (s) => this.relay.forget(s));
     session.visitor = this.hello?.visitor;
     session.controlRoles = site.policy.controlRoles;
     session.page = this.hello?.page ?? session.page;
     this.relay.sessions.set(id, session);
     this.attach(session);
-    const { code, expiresAt } = this.relay.codes.issue(id, site.tenantId);
+    this.relay.clusterRouter.save(session);
     this.peer.sendMessage({ type: 'session_created', sessionId: id, code, expiresAt, resumeToken: session.resumeToken });
     this.log.info({ viaRequest: !!request }, 'session started');
     store.recordSessionStart({ id, tenantId: site.tenantId, siteId: site.id, visitor: session.visitor }).catch((err: unknown) => this.log.error({ err }, 'could not record session start'));
@@ -185,7 +207,7 @@ export class HostHandler implements MessageHandler {
     if (session.host !== this.peer) return;
     const verdict = session.cache.accept(frame);
     if (!verdict.ok) return this.peer.fail('bad_frame', verdict.reason);
-    for (const member of session.members.values()) member.peer.sendFrame(frame);
+    broadcastFrame(this.relay, session, frame);
     if (verdict.overBudget) this.peer.sendMessage({ type: 'keyframe_needed', reason: 'cache_full' });
   }
 

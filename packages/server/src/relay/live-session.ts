@@ -29,6 +29,8 @@ export class LiveSession {
   readonly cache: FrameCache;
   readonly control = new ControlState();
   chat = new ChatLog();
+  /** Chat messages are stored one after another, then shown (see CollabRouter). */
+  chatWrites: Promise<void> = Promise.resolve();
   readonly startedAt = Date.now();
   /** Users who have been in the session as agents; they may rejoin by id after a drop. */
   readonly formerAgents = new Set<string>();

@@ -16,6 +16,8 @@ export class Peer {
     readonly origin: string | null,
     /** This server's origin as the client reached it, for links (e.g. a guest invite). */
     readonly serverOrigin: string,
+    /** Set when the socket is on another node: this peer is that socket as the session's home sees it. */
+    readonly remoteNode: string | null = null,
   ) {}
 
   closed = false;

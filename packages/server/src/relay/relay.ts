@@ -19,6 +19,9 @@ import { HostHandler } from './host-handler.ts';
 import { AgentHandler } from './agent-handler.ts';
 import type { LiveSession } from './live-session.ts';
 import { RateLimiter } from '../rate-limiter.ts';
+import type { Bus } from '../cluster/bus.ts';
+import { Cluster } from '../cluster/cluster.ts';
+import { ClusterRouter } from './cluster-router.ts';
 import { isSameOrigin, requestHost, requestIp, requestProtocol } from '../http/origin.ts';
 
 export interface RelayDeps {
@@ -27,6 +30,8 @@ export interface RelayDeps {
   collab: CollabStore;
   tenants: import('../tenant-store.ts').TenantStore;
   log: Logger;
+  /** In-process for one node, Redis for several: codes, session records and node-to-node messages. */
+  bus: Bus;
   /** Resolves the console's login cookie to a user, or null. */
   authenticate(req: IncomingMessage): Promise<UserRecord | null>;
 }
@@ -47,16 +52,25 @@ export class Relay {
   readonly visitors = new VisitorRegistry();
   readonly guestInvites = new GuestInvites();
   readonly agents = new Set<AgentHandler>();
+  readonly cluster: Cluster;
+  readonly clusterRouter: ClusterRouter;
   private readonly tenantNames = new Map<string, string>();
   private readonly wss: WebSocketServer;
 
   constructor(readonly deps: RelayDeps) {
-    this.codes = new CodeBook(deps.config.codeTtlMs);
+    this.codes = new CodeBook(deps.bus, deps.config.codeTtlMs);
+    this.cluster = new Cluster(deps.bus, deps.log);
+    this.clusterRouter = new ClusterRouter(this);
     this.joinLimiter = new RateLimiter(deps.config.joinAttemptsPerMinute, 60_000);
     // ws refuses anything past maxPayload with 1009; frames between our limit and that get 4413.
     // Text that is not UTF-8 reaches the decoder (and gets bad_frame, 4400) instead of ws's
     // undocumented 1007, so every bad frame has a close code from docs/ERRORS.md.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes + 1024 * 1024, perMessageDeflate: false, skipUTF8Validation: true });
+  }
+
+  /** Joins the cluster (subscribes this node's channel, starts its heartbeat). */
+  start(): Promise<void> {
+    return this.clusterRouter.start();
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -164,7 +178,8 @@ export class Relay {
   /** A session ended: drop it and everything that pointed at it. */
   forget(session: LiveSession): void {
     this.sessions.delete(session.id);
-    this.codes.revokeSession(session.id);
+    this.codes.revokeSession(session.id).catch((err: unknown) => session.log.warn({ err }, 'could not void codes'));
+    this.cluster.endSession(session.id);
     this.guestInvites.revokeSession(session.id);
   }
 
@@ -205,7 +220,9 @@ export class Relay {
     for (const agent of [...this.agents]) if (agent.user.id === userId) agent.disconnect(reason);
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    this.clusterRouter.stop();
+    await this.cluster.stop();
     for (const client of this.wss.clients) client.close(1012, 'server_shutting_down');
     this.wss.close();
   }

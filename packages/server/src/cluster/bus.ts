@@ -1,0 +1,82 @@
+/**
+ * What the nodes of one Samepage share: ordered pub/sub channels and a small key-value store with
+ * expiry. One node uses the in-process bus; several nodes use Redis (redis-bus.ts). The relay uses
+ * the same code on both, so a single node is simply a cluster of one.
+ */
+export type BusHandler = (payload: Buffer) => void;
+
+export interface Bus {
+  /** Fire-and-forget; messages from one node on one bus arrive in the order they were published. */
+  publish(channel: string, payload: Buffer | string): void;
+  /** Resolves once the subscription is active. */
+  subscribe(channel: string, handler: BusHandler): Promise<void>;
+  setValue(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Sets only when the key is absent (SET NX); true when this call set it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  getValue(key: string): Promise<string | null>;
+  deleteValue(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The single-node bus: a map with expiry and synchronous-order channels inside this process. */
+export class MemoryBus implements Bus {
+  private readonly values = new Map<string, { value: string; expiresAt: number }>();
+  private readonly channels = new Map<string, Set<BusHandler>>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  publish(channel: string, payload: Buffer | string): void {
+    const handlers = this.channels.get(channel);
+    if (!handlers) return;
+    const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    // Delivered after the caller's turn, as over Redis, in publication order.
+    queueMicrotask(() => {
+      for (const handler of handlers) handler(bytes);
+    });
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<void> {
+    let set = this.channels.get(channel);
+    if (!set) this.channels.set(channel, (set = new Set()));
+    set.add(handler);
+  }
+
+  async setValue(key: string, value: string, ttlMs: number): Promise<void> {
+    this.values.set(key, { value, expiresAt: this.now() + ttlMs });
+    if (this.values.size % 1000 === 0) this.prune();
+  }
+
+  /** Atomic: the check and the set happen in one turn of the event loop. */
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.read(key) !== null) return false;
+    this.values.set(key, { value, expiresAt: this.now() + ttlMs });
+    return true;
+  }
+
+  async getValue(key: string): Promise<string | null> {
+    return this.read(key);
+  }
+
+  private read(key: string): string | null {
+    const entry = this.values.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= this.now()) {
+      this.values.delete(key);
+      return null;
+    }
+    return entry.value;
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.channels.clear();
+  }
+
+  private prune(): void {
+    const t = this.now();
+    for (const [key, entry] of this.values) if (entry.expiresAt <= t) this.values.delete(key);
+  }
+}

@@ -1,0 +1,64 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Bus, BusHandler } from './bus.ts';
+
+/**
+ * The bus of a multi-node Samepage: Redis pub/sub (one subscriber connection per node, so the
+ * order of messages from one publisher is kept across channels) and Redis keys with PX expiry.
+ */
+export class RedisBus implements Bus {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+
+  constructor(url: string, log: Logger) {
+    const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false };
+    this.pub = new Redis(url, options);
+    this.sub = new Redis(url, options);
+    for (const client of [this.pub, this.sub]) client.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
+    this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+      const set = this.handlers.get(channel.toString());
+      if (!set) return;
+      for (const handler of set) handler(message);
+    });
+  }
+
+  /** Fails fast at start-up when Redis cannot be reached. */
+  async ready(): Promise<void> {
+    await Promise.all([this.pub.ping(), this.sub.ping()]);
+  }
+
+  publish(channel: string, payload: Buffer | string): void {
+    this.pub.publish(channel, payload).catch(() => undefined);
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<void> {
+    let set = this.handlers.get(channel);
+    if (!set) {
+      this.handlers.set(channel, (set = new Set()));
+      await this.sub.subscribe(channel);
+    }
+    set.add(handler);
+  }
+
+  async setValue(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.pub.set(key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.pub.set(key, value, 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+  }
+
+  async getValue(key: string): Promise<string | null> {
+    return this.pub.get(key);
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    await this.pub.del(key);
+  }
+
+  async close(): Promise<void> {
+    this.sub.disconnect();
+    await this.pub.quit().catch(() => this.pub.disconnect());
+  }
+}

@@ -1,0 +1,177 @@
+import type { ClientMessageOf } from '@samepage/protocol';
+import { safeEqual, sha256 } from '../ids.ts';
+import type { SiteRecord } from '../store.ts';
+import type { Envelope, SessionRecord } from '../cluster/cluster.ts';
+import { AgentHandler } from './agent-handler.ts';
+import { ChatLog } from './chat-log.ts';
+import { LiveSession } from './live-session.ts';
+import { Peer } from './peer.ts';
+import type { Relay } from './relay.ts';
+import type { SessionLink } from './session-link.ts';
+
+type Resume = NonNullable<ClientMessageOf<'host_hello'>['resume']>;
+
+/**
+ * The relay's side of the cluster. On a session's home node it keeps a mirror AgentHandler for
+ * each console on another node, fed by that node's messages: the same handler and the same
+ * checks as a local console. On a console's node it keeps the links. It also moves a session to
+ * this node when the customer resumes here and the old home is gone (or still holds it).
+ */
+export class ClusterRouter {
+  /** On the home node: consoles on other nodes, by `node/conn`. */
+  private readonly mirrors = new Map<string, AgentHandler>();
+  /** On a console's node: consoles whose session lives on another node, by conn. */
+  readonly links = new Map<string, SessionLink>();
+  private watchdog: NodeJS.Timeout | null = null;
+
+  constructor(private readonly relay: Relay) {}
+
+  start(): Promise<void> {
+    this.watchdog = setInterval(() => void this.watchHomes(), 1000);
+    this.watchdog.unref();
+    return this.relay.cluster.start({ onEnvelope: (e) => this.onEnvelope(e), onFrames: (conns, frame) => this.onFrames(conns, frame) });
+  }
+
+  stop(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+  }
+
+  private onEnvelope(e: Envelope): void {
+    switch (e.t) {
+      case 'attach':
+        return this.attachMirror(e);
+      case 'msg': {
+        const key = `${e.node}/${e.conn}`;
+        this.mirrors.get(key)?.onMessage(e.m);
+        if (e.m.type === 'leave') this.mirrors.delete(key);
+        return;
+      }
+      case 'close':
+        this.mirrors.get(`${e.node}/${e.conn}`)?.onClose();
+        this.mirrors.delete(`${e.node}/${e.conn}`);
+        return;
+      case 'send':
+        return this.links.get(e.conn)?.deliver(e.m);
+      case 'linked': {
+        const link = this.links.get(e.conn);
+        if (link && link.sessionId === e.sid) link.participant = e.participant;
+        return;
+      }
+      case 'end':
+        return this.links.get(e.conn)?.end(e.code, e.reason);
+      case 'rehome':
+        return this.rehome(e.sid, e.home);
+    }
+  }
+
+  private onFrames(conns: string[], frame: Uint8Array): void {
+    for (const conn of conns) this.links.get(conn)?.frame(frame);
+  }
+
+  private attachMirror(e: Extract<Envelope, { t: 'attach' }>): void {
+    const key = `${e.node}/${e.conn}`;
+    this.mirrors.get(key)?.onClose();
+    const peer = new Peer(e.conn, this.relay.cluster.remoteSocket(e.node, e.conn), e.ip, null, e.origin, e.node);
+    const log = this.relay.deps.log.child({ connId: e.conn, node: e.node, userId: e.user.id, tenantId: e.user.tenantId });
+    const mirror = new AgentHandler(this.relay, peer, { ...e.user, passwordHash: '' }, log);
+    this.mirrors.set(key, mirror);
+    mirror.startMirror(() => {
+      const session = this.relay.sessions.get(e.sid);
+      if (!session || session.ended || session.tenantId !== e.user.tenantId) {
+        this.mirrors.delete(key);
+        return peer.fail('session_ended');
+      }
+      mirror.attach(session, e.via, e.participant);
+      if (e.via === 'failover') peer.sendMessage({ type: 'control_state', ...session.control.snapshot(), reason: 'reset' });
+    });
+  }
+
+  /** What other nodes need to route to this session or take it over. */
+  save(session: LiveSession): void {
+    if (session.ended) return;
+    const members = [...session.members.values()]
+      .filter((m) => m.userId !== null)
+      .map((m) => ({ node: m.peer.remoteNode ?? this.relay.cluster.nodeId, conn: m.peer.connId, participant: m.participant }));
+    const record: SessionRecord = {
+      home: this.relay.cluster.nodeId,
+      tenantId: session.tenantId,
+      siteId: session.siteId,
+      tokenHash: sha256(session.resumeToken),
+      policy: session.policy,
+      controlRoles: session.controlRoles,
+      visitor: session.visitor,
+      page: session.page,
+      startedAt: session.startedAt,
+      formerAgents: [...session.formerAgents],
+      members,
+    };
+    this.relay.cluster.saveSession(session.id, record);
+  }
+
+  /**
+   * The customer resumed here a session that lives elsewhere (its node died, or a load balancer
+   * sent the reconnect to another node). Builds it from its record and the stored chat, becomes
+   * its home and tells every node of the session to re-attach here. Control starts empty.
+   */
+  async takeOver(resume: Resume, site: SiteRecord, host: Peer): Promise<LiveSession | null> {
+    const record = await this.relay.cluster.loadSession(resume.sessionId);
+    if (!record || record.tenantId !== site.tenantId || !safeEqual(sha256(resume.token), record.tokenHash)) return null;
+    const history = await this.relay.deps.collab.listChat(site.tenantId, resume.sessionId);
+    const raced = this.relay.sessions.get(resume.sessionId);
+    if (raced) return raced;
+    const { config, store, log } = this.relay.deps;
+    const session = new LiveSession(resume.sessionId, record.tenantId, record.siteId, resume.token, host, config.maxSessionCacheBytes, record.policy, store, log.child({ sessionId: resume.sessionId }), (s) =>
+      this.relay.forget(s),
+    );
+    session.state = { ...session.state, hostConnected: false, awayReason: 'reconnecting' };
+    session.chat = new ChatLog(history);
+    session.visitor = record.visitor;
+    session.page = record.page;
+    session.controlRoles = record.controlRoles;
+    for (const id of record.formerAgents) session.formerAgents.add(id);
+    this.relay.sessions.set(session.id, session);
+    this.save(session);
+    const self = this.relay.cluster.nodeId;
+    for (const node of new Set([record.home, ...record.members.map((m) => m.node)])) {
+      if (node === self) this.rehome(session.id, self);
+      else this.relay.cluster.send(node, { t: 'rehome', sid: session.id, home: self });
+    }
+    session.log.info({ from: record.home }, 'session taken over');
+    return session;
+  }
+
+  /** The session moved to `home`: hand over a local copy, and re-point this node's links. */
+  private rehome(sid: string, home: string): void {
+    const local = this.relay.sessions.get(sid);
+    if (local && home !== this.relay.cluster.nodeId) {
+      this.relay.sessions.delete(sid);
+      local.clearGrace();
+      local.host?.close(4409, 'replaced');
+      local.host = null;
+      for (const [key, mirror] of this.mirrors) if (mirror.sessionId === sid) this.mirrors.delete(key), mirror.detach();
+      for (const agent of this.relay.agents) if (agent.sessionId === sid) agent.moveTo(home);
+      for (const member of local.members.values()) if (member.userId === null) member.peer.close(1012, 'session_moved');
+    }
+    for (const link of this.links.values()) if (link.sessionId === sid) link.moveTo(home);
+  }
+
+  /**
+   * Consoles whose home node stopped beating are told the customer is reconnecting; mirrors of
+   * consoles whose node stopped beating leave the session, as if their socket had closed.
+   */
+  private async watchHomes(): Promise<void> {
+    for (const node of new Set([...this.mirrors.keys()].map((key) => key.split('/')[0] ?? ''))) {
+      if (await this.relay.cluster.isAlive(node).catch(() => true)) continue;
+      for (const [key, mirror] of this.mirrors) if (key.startsWith(`${node}/`)) this.mirrors.delete(key), mirror.onClose();
+    }
+    const homes = new Set([...this.links.values()].filter((l) => !l.homeLost).map((l) => l.home));
+    for (const home of homes) {
+      if (await this.relay.cluster.isAlive(home).catch(() => true)) continue;
+      for (const link of this.links.values()) {
+        if (link.home !== home || link.homeLost) continue;
+        link.homeLost = true;
+        link.deliver(JSON.stringify({ type: 'host_status', status: 'reconnecting' }));
+      }
+    }
+  }
+}

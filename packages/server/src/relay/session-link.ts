@@ -1,0 +1,86 @@
+import type { ClientMessage, Participant } from '@samepage/protocol';
+import type { UserRecord } from '../store.ts';
+import type { Peer } from './peer.ts';
+import type { Relay } from './relay.ts';
+
+/**
+ * A console on this node in a session whose home (the node holding the customer's socket) is
+ * another node. Messages go to the home over the bus; the home's answers and DOM frames come
+ * back on this node's channel and go straight to the socket. The home runs every check.
+ */
+export class SessionLink {
+  participant: Participant | null = null;
+  /** Set when the home is found dead, so the console is told once that the customer is reconnecting. */
+  homeLost = false;
+
+  constructor(
+    private readonly relay: Relay,
+    private readonly peer: Peer,
+    private readonly user: UserRecord,
+    readonly sessionId: string,
+    public home: string,
+    private readonly onGone: () => void,
+  ) {}
+
+  open(via: string, participant?: Participant): void {
+    this.participant = participant ?? null;
+    this.relay.clusterRouter.links.set(this.peer.connId, this);
+    this.sendAttach(via);
+  }
+
+  private sendAttach(via: string): void {
+    const { passwordHash: _, ...user } = this.user;
+    const { cluster } = this.relay;
+    cluster.send(this.home, {
+      t: 'attach',
+      sid: this.sessionId,
+      node: cluster.nodeId,
+      conn: this.peer.connId,
+      user,
+      via,
+      ip: this.peer.ip,
+      origin: this.peer.serverOrigin,
+      participant: this.participant ?? undefined,
+    });
+  }
+
+  forward(m: ClientMessage): void {
+    this.relay.cluster.send(this.home, { t: 'msg', node: this.relay.cluster.nodeId, conn: this.peer.connId, m });
+  }
+
+  leave(): void {
+    this.forward({ type: 'leave' });
+    this.drop();
+  }
+
+  disconnected(): void {
+    this.relay.cluster.send(this.home, { t: 'close', node: this.relay.cluster.nodeId, conn: this.peer.connId });
+    this.drop();
+  }
+
+  /** The home moved (failover or takeover): join there again with the same participant. */
+  moveTo(home: string): void {
+    this.home = home;
+    this.homeLost = false;
+    this.sendAttach('failover');
+  }
+
+  deliver(encoded: string): void {
+    if (encoded.startsWith('{"type":"session_ended"')) this.drop();
+    if (!this.peer.closed) this.peer.socket.send(encoded);
+  }
+
+  frame(frame: Uint8Array): void {
+    this.peer.sendFrame(frame);
+  }
+
+  end(code: number, reason: string): void {
+    this.drop();
+    this.peer.close(code, reason);
+  }
+
+  private drop(): void {
+    if (this.relay.clusterRouter.links.get(this.peer.connId) === this) this.relay.clusterRouter.links.delete(this.peer.connId);
+    this.onGone();
+  }
+}
