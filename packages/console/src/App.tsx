@@ -1,5 +1,5 @@
 import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
-import { fetchCurrentUser, logOut, type User } from './api.ts';
+import { fetchCurrentUser, logOut, logOutEverywhere, type User } from './api.ts';
 import { t } from './i18n/index.ts';
 import { navigate, useRoute, type Route } from './router.ts';
 import { SessionController } from './session/session-controller.ts';
@@ -15,6 +15,7 @@ const preloadSessionPage = () => void loadSessionPage();
 const SessionPage = lazy(async () => ({ default: (await loadSessionPage()).SessionPage }));
 const WatchPage = lazy(async () => ({ default: (await import('./pages/WatchPage.tsx')).WatchPage }));
 const PastSessionPage = lazy(async () => ({ default: (await import('./pages/PastSessionPage.tsx')).PastSessionPage }));
+const AdminRoutes = lazy(async () => ({ default: (await import('./pages/admin/AdminRoutes.tsx')).AdminRoutes }));
 
 type Auth = { status: 'loading' } | { status: 'signed_out' } | { status: 'signed_in'; user: User };
 
@@ -83,10 +84,23 @@ export function App() {
     navigate({ name: 'login' }, { replace: true });
   };
 
+  const signOutEverywhere = async () => {
+    if (!(await logOutEverywhere())) return false;
+    controller.leave();
+    setAuth({ status: 'signed_out' });
+    setAfterLogin({ name: 'home' });
+    navigate({ name: 'login' }, { replace: true });
+    return true;
+  };
+
   return (
     <SessionContext.Provider value={controller}>
-      <AppShell user={auth.user} onLogOut={() => void signOut()}>
-        {route.name === 'session' ? (
+      <AppShell user={auth.user} onLogOut={() => void signOut()} onLogOutEverywhere={signOutEverywhere}>
+        {route.name.startsWith('admin_') ? (
+          <Suspense fallback={<div className="boot">{t.loading}</div>}>
+            <AdminRoutes route={route} user={auth.user} />
+          </Suspense>
+        ) : route.name === 'session' ? (
           <Suspense fallback={<div className="boot">{t.loading}</div>}>
             <SessionPage sessionId={route.sessionId} />
           </Suspense>

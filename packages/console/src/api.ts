@@ -6,6 +6,8 @@ export interface User {
   email: string;
   tenantId: string;
   role: string;
+  /** The role's permissions (from /api/auth/me and login); empty when the server sent none. */
+  permissions: string[];
 }
 
 export type LoginResult =
@@ -23,6 +25,7 @@ function readUser(body: unknown): User | null {
     email: typeof user.email === 'string' ? user.email : '',
     tenantId: typeof user.tenantId === 'string' ? user.tenantId : '',
     role: typeof user.role === 'string' ? user.role : '',
+    permissions: Array.isArray(user.permissions) ? user.permissions.filter((p): p is string => typeof p === 'string') : [],
   };
 }
 
@@ -67,5 +70,15 @@ export async function logOut(): Promise<void> {
     await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin', headers: jsonHeaders, body: '{}' });
   } catch {
     // The cookie may survive a network error; the next /me call tells.
+  }
+}
+
+/** Ends every login of the current user (all browsers), including this one. */
+export async function logOutEverywhere(): Promise<boolean> {
+  try {
+    const response = await fetch('/api/auth/logout-all', { method: 'POST', credentials: 'same-origin', headers: jsonHeaders, body: '{}' });
+    return response.ok;
+  } catch {
+    return false;
   }
 }

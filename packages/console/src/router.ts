@@ -1,5 +1,6 @@
 /** A tiny history router for the console's few screens, all under `/console/`. */
 import { useSyncExternalStore } from 'react';
+import type { AdminPage } from './admin/admin-model.ts';
 
 export const BASE = '/console';
 
@@ -12,13 +13,24 @@ export type Route =
   | { name: 'session_detail'; sessionId: string }
   /** A friend's view-only link; works without logging in. */
   | { name: 'watch'; token: string }
+  /** The admin pages (each behind its permission; see admin/admin-model.ts). */
+  | { name: AdminPage }
   | { name: 'not_found' };
+
+const ADMIN_PATHS: Record<AdminPage, string> = {
+  admin_users: '/admin/users',
+  admin_sites: '/admin/sites',
+  admin_usage: '/admin/usage',
+  admin_audit: '/admin/audit',
+  admin_settings: '/admin/settings',
+};
 
 /** Reads a route from a pathname (with or without the /console base). */
 export function parseRoute(pathname: string): Route {
   const path = (pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname).replace(/\/+$/, '');
   if (path === '' || path === '/index.html') return { name: 'home' };
   if (path === '/login') return { name: 'login' };
+  for (const [name, adminPath] of Object.entries(ADMIN_PATHS)) if (path === adminPath) return { name: name as AdminPage };
   const join = /^\/join\/([^/]+)$/.exec(path);
   if (join?.[1]) return { name: 'join', code: decodeURIComponent(join[1]) };
   const session = /^\/session\/([^/]+)$/.exec(path);
@@ -42,6 +54,12 @@ export function routePath(route: Route): string {
       return `${BASE}/sessions/${encodeURIComponent(route.sessionId)}`;
     case 'watch':
       return `${BASE}/watch/${encodeURIComponent(route.token)}`;
+    case 'admin_users':
+    case 'admin_sites':
+    case 'admin_usage':
+    case 'admin_audit':
+    case 'admin_settings':
+      return `${BASE}${ADMIN_PATHS[route.name]}`;
     default:
       return `${BASE}/`;
   }

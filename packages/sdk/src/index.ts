@@ -1,6 +1,8 @@
 /**
- * What other packages (the demo, e2e tests) may import from the SDK: the public types and the
- * redaction constants. The browser bundles are built from loader.ts and capture.ts.
+ * What other packages may import from the SDK: the public types, and the redaction rules
+ * (pure functions), which the console's site editor uses for its live preview so that the
+ * preview and the SDK can never disagree. The browser bundles are built from loader.ts,
+ * capture.ts and collab.ts.
  */
 export type {
   SamepageApi,
@@ -12,4 +14,5 @@ export type {
   SessionState,
 } from './api-types.ts';
 export { MASKED_TEXT, MASKED_VALUE, REDACT_ATTRIBUTE, BLOCK_ATTRIBUTE, ALLOW_ATTRIBUTE, WIDGET_TAG } from './redaction.ts';
+export { createRedactionPolicy, scrubAttributes, maskText, maskValue } from './redaction.ts';
 export { SESSION_STORAGE_KEY } from './session-store.ts';

@@ -1,8 +1,47 @@
-import type { ReactNode } from 'react';
+import { useState, type MouseEvent, type ReactNode } from 'react';
 import type { User } from '../api.ts';
+import { adminPagesFor, type AdminPage } from '../admin/admin-model.ts';
 import { t } from '../i18n/index.ts';
+import { navigate, routePath, useRoute, type Route } from '../router.ts';
+import './app-nav.css';
 
-export function AppShell({ user, onLogOut, children }: { user: User; onLogOut: () => void; children: ReactNode }) {
+const NAV_TEXT: Record<AdminPage, string> = {
+  admin_users: t.admin.navUsers,
+  admin_sites: t.admin.navSites,
+  admin_usage: t.admin.navUsage,
+  admin_audit: t.admin.navAudit,
+  admin_settings: t.admin.navSettings,
+};
+
+function NavLink({ to, current, children }: { to: Route; current: boolean; children: ReactNode }) {
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return (
+    <a className="nav-link" href={routePath(to)} aria-current={current ? 'page' : undefined} onClick={onClick}>
+      {children}
+    </a>
+  );
+}
+
+export function AppShell({
+  user,
+  onLogOut,
+  onLogOutEverywhere,
+  children,
+}: {
+  user: User;
+  onLogOut: () => void;
+  /** Resolves false when the server could not be reached. */
+  onLogOutEverywhere: () => Promise<boolean>;
+  children: ReactNode;
+}) {
+  const route = useRoute();
+  // Only the pages this role may use; the server refuses the others anyway.
+  const pages = adminPagesFor(user.permissions);
+  const [failed, setFailed] = useState(false);
   return (
     <div className="shell">
       <header className="topbar">
@@ -11,11 +50,31 @@ export function AppShell({ user, onLogOut, children }: { user: User; onLogOut: (
           <span className="brand-name">{t.productName}</span>
           <span className="brand-sub">{t.consoleName}</span>
         </div>
+        {pages.length > 0 && (
+          <nav className="app-nav" aria-label={t.admin.navLabel}>
+            <NavLink to={{ name: 'home' }} current={route.name === 'home' || route.name === 'session' || route.name === 'session_detail'}>
+              {t.admin.navSessions}
+            </NavLink>
+            {pages.map((page) => (
+              <NavLink key={page} to={{ name: page }} current={route.name === page}>
+                {NAV_TEXT[page]}
+              </NavLink>
+            ))}
+          </nav>
+        )}
         <div className="topbar-user">
           <span className="user-name" data-testid="agent-name">
             <span className="muted">{t.signedInAs} </span>
             {user.name}
           </span>
+          <button type="button" className="link-button" onClick={() => void onLogOutEverywhere().then((ok) => setFailed(!ok))}>
+            {t.admin.logOutEverywhere}
+          </button>
+          {failed && (
+            <span className="form-error topbar-error" role="alert">
+              {t.admin.logOutEverywhereFailed}
+            </span>
+          )}
           <button type="button" className="button button-ghost" onClick={onLogOut}>
             {t.logOut}
           </button>

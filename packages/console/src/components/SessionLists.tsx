@@ -62,7 +62,9 @@ export function LiveSessionsPanel({ onJoin, busy }: { onJoin: (sessionId: string
 }
 
 export function PastSessionsPanel() {
-  const result = useApi(fetchPastSessions);
+  const loaded = useApi(fetchPastSessions);
+  // The history API lists running sessions too; they belong under "Live sessions", not here.
+  const result = loaded?.ok ? { ...loaded, value: loaded.value.filter((s) => s.endedAt !== null) } : loaded;
   return (
     <section className="card list-card" aria-labelledby="past-sessions-heading">
       <h2 id="past-sessions-heading">{t.pastSessionsHeading}</h2>

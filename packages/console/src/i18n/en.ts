@@ -2,6 +2,8 @@
  * Every piece of console text, in English. A new language is a new file with the same shape
  * (`satisfies Messages`) and one line in `i18n/index.ts`.
  */
+import { enAdmin } from './en-admin.ts';
+
 export const en = {
   productName: 'Samepage',
   consoleName: 'Agent console',
@@ -163,6 +165,8 @@ export const en = {
   watch: 'Watch',
   watchFailed: 'This link is not valid any more. Ask for a new one.',
   viewOnly: 'View only',
+
+  admin: enAdmin,
 } as const;
 
 export type Messages = {

@@ -1,0 +1,159 @@
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { adminApi, type RedactionRules, type Site, type SitePolicy } from '../../admin/admin-api.ts';
+import { embedSnippet, linesToList, listToLines } from '../../admin/admin-model.ts';
+import { t } from '../../i18n/index.ts';
+import { CopyButton, IDLE, StatusLine, type Status } from './admin-ui.tsx';
+import { RedactionPreview } from './RedactionPreview.tsx';
+
+type PolicyFlag = Exclude<keyof SitePolicy, 'controlRoles'>;
+const FLAGS: { key: PolicyFlag; label: string }[] = [
+  { key: 'allowNavigation', label: t.admin.policyNavigate },
+  { key: 'allowGuests', label: t.admin.policyGuests },
+  { key: 'recordSessions', label: t.admin.policyRecord },
+  { key: 'allowCustomerStart', label: t.admin.policyCustomerStart },
+];
+
+interface Draft {
+  origins: string;
+  redact: string;
+  block: string;
+  allow: string;
+  policy: SitePolicy;
+}
+
+const toDraft = (site: Site): Draft => ({
+  origins: listToLines(site.allowedOrigins),
+  redact: listToLines(site.redaction.redact),
+  block: listToLines(site.redaction.block),
+  allow: listToLines(site.redaction.allow),
+  policy: { ...site.policy, controlRoles: [...site.policy.controlRoles] },
+});
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** One site: key and snippet, origins, redaction rules (with the live preview) and policies. */
+export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOptions: { key: string; title: string }[]; onSaved: (site: Site) => void }) {
+  const [draft, setDraft] = useState<Draft>(() => toDraft(site));
+  const [status, setStatus] = useState<Status>(IDLE);
+  const id = useId();
+  const snippet = embedSnippet(window.location.origin, site.siteKey);
+  const rules: RedactionRules = useMemo(() => ({ redact: linesToList(draft.redact), block: linesToList(draft.block), allow: linesToList(draft.allow) }), [draft.redact, draft.block, draft.allow]);
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const setPolicy = (patch: Partial<SitePolicy>) => setDraft((d) => ({ ...d, policy: { ...d.policy, ...patch } }));
+  const roles = [...roleOptions, ...draft.policy.controlRoles.filter((k) => !roleOptions.some((r) => r.key === k)).map((key) => ({ key, title: key }))];
+
+  const save = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    // Only what changed: each part is audited separately.
+    const body: Parameters<typeof adminApi.updateSite>[1] = {};
+    const allowedOrigins = linesToList(draft.origins);
+    if (!same(allowedOrigins, site.allowedOrigins)) body.allowedOrigins = allowedOrigins;
+    if (!same(rules, site.redaction)) body.redaction = rules;
+    if (!same(draft.policy, site.policy)) body.policy = draft.policy;
+    setStatus({ kind: 'busy' });
+    const result = Object.keys(body).length === 0 ? { ok: true as const, value: site } : await adminApi.updateSite(site.id, body);
+    if (!result.ok) return setStatus({ kind: 'error', text: result.message });
+    setStatus({ kind: 'ok', text: t.admin.siteSaved });
+    setDraft(toDraft(result.value));
+    onSaved(result.value);
+  };
+
+  return (
+    <div className="site-editor">
+      <form className="card admin-card" aria-labelledby={`${id}-h`} onSubmit={(e) => void save(e)} noValidate>
+        <h2 id={`${id}-h`}>{site.name}</h2>
+        <div className="field">
+          <span className="field-label" id={`${id}-key`}>
+            {t.admin.siteKeyLabel}
+          </span>
+          <div className="copy-row">
+            <input readOnly aria-labelledby={`${id}-key`} className="mono" value={site.siteKey} onFocus={(e) => e.target.select()} />
+            <CopyButton text={site.siteKey} label={t.admin.copySiteKey} />
+          </div>
+        </div>
+        <div className="field">
+          <span className="field-label" id={`${id}-snippet`}>
+            {t.admin.snippetLabel}
+          </span>
+          <div className="copy-row">
+            <textarea readOnly aria-labelledby={`${id}-snippet`} aria-describedby={`${id}-snippet-hint`} className="code-area" rows={2} value={snippet} onFocus={(e) => e.target.select()} />
+            <CopyButton text={snippet} label={t.admin.copySnippet} />
+          </div>
+          <span className="form-hint" id={`${id}-snippet-hint`}>
+            {t.admin.snippetHint}
+          </span>
+        </div>
+        <label className="field">
+          <span className="field-label">{t.admin.originsLabel}</span>
+          <textarea className="code-area" rows={3} spellCheck={false} aria-describedby={`${id}-origins`} value={draft.origins} onChange={(e) => set({ origins: e.target.value })} />
+          <span className="form-hint" id={`${id}-origins`}>
+            {t.admin.originsHint}
+          </span>
+        </label>
+
+        <fieldset className="admin-fieldset">
+          <legend>{t.admin.redactionHeading}</legend>
+          <p className="muted small">{t.admin.redactionIntro}</p>
+          <div className="rules-grid">
+            {(
+              [
+                ['redact', t.admin.redactLabel, t.admin.redactHint],
+                ['block', t.admin.blockLabel, t.admin.blockHint],
+                ['allow', t.admin.allowLabel, t.admin.allowHint],
+              ] as const
+            ).map(([key, label, hint]) => (
+              <label className="field" key={key}>
+                <span className="field-label">{label}</span>
+                <textarea className="code-area" rows={4} spellCheck={false} aria-describedby={`${id}-${key}`} value={draft[key]} onChange={(e) => set({ [key]: e.target.value })} />
+                <span className="form-hint" id={`${id}-${key}`}>
+                  {hint}
+                </span>
+              </label>
+            ))}
+          </div>
+          <RedactionPreview rules={rules} />
+        </fieldset>
+
+        <fieldset className="admin-fieldset">
+          <legend>{t.admin.policiesHeading}</legend>
+          <div className="policy-grid">
+            <div className="checks">
+              {FLAGS.map(({ key, label }) => (
+                <label className="check" key={key}>
+                  <input type="checkbox" checked={draft.policy[key]} onChange={(e) => setPolicy({ [key]: e.target.checked })} />
+                  <span>{label}</span>
+                </label>
+              ))}
+            </div>
+            <label className="field">
+              <span className="field-label">{t.admin.controlRolesLabel}</span>
+              <select
+                multiple
+                size={Math.min(6, Math.max(3, roles.length))}
+                aria-describedby={`${id}-control`}
+                value={draft.policy.controlRoles}
+                onChange={(e) => setPolicy({ controlRoles: Array.from(e.target.selectedOptions, (o) => o.value) })}
+              >
+                {roles.map((r) => (
+                  <option key={r.key} value={r.key}>
+                    {r.title}
+                  </option>
+                ))}
+              </select>
+              <span className="form-hint" id={`${id}-control`}>
+                {t.admin.controlRolesHint}
+              </span>
+            </label>
+          </div>
+        </fieldset>
+
+        <div className="admin-actions">
+          <button type="submit" className="button button-primary" disabled={status.kind === 'busy'}>
+            {t.admin.saveSite}
+          </button>
+          <StatusLine status={status} />
+        </div>
+      </form>
+    </div>
+  );
+}
