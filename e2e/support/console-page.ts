@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** What the console exposes for tests (packages/console, replica test hook). */
 interface ReplicaHook {
@@ -80,6 +80,124 @@ export class ConsolePage {
       [selector, value] as const,
       { timeout: options.timeout ?? 10_000 },
     );
+  }
+
+  /** Logs in through the API (faster than the form; the tests of the form are in core.test.ts). */
+  async loginByApi(email: string, password: string): Promise<void> {
+    const res = await this.page.context().request.post(new URL('/api/auth/login', this.baseUrl).href, {
+      data: { email, password },
+      headers: { 'x-samepage-csrf': '1' },
+    });
+    if (res.status() !== 200) throw new Error(`login of ${email}: HTTP ${res.status()}`);
+  }
+
+  button(name: string | RegExp): Locator {
+    return this.page.getByRole('button', { name, exact: typeof name === 'string' });
+  }
+
+  controlState(): Locator {
+    return this.page.getByTestId('control-state');
+  }
+
+  notices(): Locator {
+    return this.page.getByTestId('notices');
+  }
+
+  /** The transparent layer over the replica that takes the agent's input. */
+  inputLayer(): Locator {
+    return this.page.getByTestId('replica-input');
+  }
+
+  async requestControl(): Promise<void> {
+    await this.button('Request control').click();
+    await this.controlState().getByText('Waiting for the customer…').waitFor({ timeout: 5_000 });
+  }
+
+  /** Waits until this agent is in control (the layer over the replica becomes the control surface). */
+  async waitInControl(): Promise<void> {
+    await this.page.getByRole('application', { name: /your clicks, keys and scrolling act on it/ }).waitFor({ timeout: 5_000 });
+  }
+
+  async tool(name: 'Pointer' | 'Laser' | 'Draw' | 'Highlight'): Promise<void> {
+    await this.page.getByRole('toolbar', { name: 'Drawing tools' }).getByRole('button', { name, exact: true }).click();
+  }
+
+  /**
+   * Where a point of a replica element is on the console page: `at` is a fraction of its box
+   * (0.5, 0.5 = the middle), or `dx`/`dy` px of the customer's page from its top left corner.
+   */
+  async replicaPoint(selector: string, at: { fx?: number; fy?: number; dx?: number; dy?: number } = {}): Promise<{ x: number; y: number }> {
+    const point = await this.page.evaluate(
+      ([sel, a]) => {
+        const doc = (window as ConsoleWindow).__samepageReplica?.document();
+        const el = doc?.querySelector(sel);
+        const layer = document.querySelector('[data-testid="replica-input"]');
+        const frame = document.querySelector<HTMLElement>('[data-testid="replica"]');
+        if (!el || !layer || !frame) return null;
+        const scale = Number(frame.dataset.scale);
+        const box = el.getBoundingClientRect();
+        const origin = layer.getBoundingClientRect();
+        const x = box.left + (a.dx ?? box.width * (a.fx ?? 0.5));
+        const y = box.top + (a.dy ?? box.height * (a.fy ?? 0.5));
+        return { x: origin.left + x * scale, y: origin.top + y * scale };
+      },
+      [selector, at] as const,
+    );
+    if (!point) throw new Error(`no "${selector}" in the replica (or no replica)`);
+    return point;
+  }
+
+  /** Clicks (or double-clicks) an element of the replica, as the agent would with the mouse. */
+  async clickReplica(selector: string, options: { double?: boolean } = {}): Promise<void> {
+    const { x, y } = await this.replicaPoint(selector);
+    if (options.double) await this.page.mouse.dblclick(x, y);
+    else await this.page.mouse.click(x, y);
+  }
+
+  /** Drags over the replica from one point to another (drawing tools), in small steps. */
+  async dragReplica(from: { x: number; y: number }, to: { x: number; y: number }, steps = 8): Promise<void> {
+    await this.page.mouse.move(from.x, from.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(to.x, to.y, { steps });
+    await this.page.mouse.up();
+  }
+
+  /** The text of the replica element matching `selector` (null if none). */
+  async replicaTextOf(selector: string): Promise<string | null> {
+    return this.page.evaluate((sel) => {
+      const el = (window as ConsoleWindow).__samepageReplica?.document()?.querySelector(sel);
+      return el ? (el.textContent ?? '') : null;
+    }, selector);
+  }
+
+  /** Waits until the replica element matching `selector` has exactly this text. */
+  async waitForReplicaTextAt(selector: string, text: string, options: { timeout?: number } = {}): Promise<void> {
+    try {
+      await this.page.waitForFunction(
+        ([sel, wanted]) => (window as ConsoleWindow).__samepageReplica?.document()?.querySelector(sel)?.textContent === wanted,
+        [selector, text] as const,
+        { timeout: options.timeout ?? 10_000 },
+      );
+    } catch (error) {
+      throw new Error(`replica ${selector} never showed "${text}" (it shows "${await this.replicaTextOf(selector)}")`, { cause: error });
+    }
+  }
+
+  participants(): Locator {
+    return this.page.getByTestId('participant');
+  }
+
+  hostState(): Locator {
+    return this.page.getByTestId('host-state');
+  }
+
+  async sendChat(text: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await this.page.getByRole('button', { name: 'Send', exact: true }).click();
+  }
+
+  chatMessages(): Locator {
+    return this.page.getByRole('list', { name: 'Conversation' }).getByTestId('chat-message');
   }
 
   async replicaValue(selector: string): Promise<string | null> {

@@ -69,6 +69,35 @@ export class CustomerPage {
     return `${code[1]}${code[2]}`;
   }
 
+  /** The consent prompt for a control request from `agent`. */
+  controlPrompt(agent: string): Locator {
+    return this.page.getByRole('dialog', { name: `${agent} wants to control this tab` });
+  }
+
+  async answerControl(agent: string, answer: 'Allow' | 'Deny'): Promise<void> {
+    const dialog = this.controlPrompt(agent);
+    await dialog.waitFor({ timeout: 5_000 });
+    await dialog.getByRole('button', { name: answer, exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+  }
+
+  takeBackButton(): Locator {
+    return this.page.getByRole('button', { name: 'Take back control' });
+  }
+
+  /** The widget's session banner. */
+  banner(): Locator {
+    return this.page.getByRole('region', { name: 'Samepage session' });
+  }
+
+  /** Opens the widget's chat panel (if closed) and sends a message with its form. */
+  async sendChat(text: string): Promise<void> {
+    const box = this.widget().getByRole('textbox', { name: 'Message' });
+    if (!(await box.isVisible())) await this.banner().getByRole('button', { name: /^Chat/ }).click();
+    await box.fill(text);
+    await this.widget().getByRole('button', { name: 'Send', exact: true }).click();
+  }
+
   /** Presses the widget's Stop button. */
   async stop(): Promise<void> {
     await this.stopButton().click();

@@ -9,7 +9,7 @@ const FLAG_KEYFRAME = 0x01;
 const FLAG_DEFLATE = 0x02;
 const HEADER_BYTES = 12;
 
-interface SocketLog {
+export interface SocketLog {
   url: string;
   texts: string[];
   binaries: Buffer[];
@@ -59,6 +59,14 @@ export function tapSentFrames(page: Page): FrameTap {
       else log.binaries.push(Buffer.from(payload));
     });
   });
+  return frameTapOf(sockets);
+}
+
+/**
+ * A tap over frames recorded some other way (e.g. on the server's side of the socket, for
+ * browsers without CDP: e2e/support/engines/server-tap.ts). `sockets` may keep growing.
+ */
+export function frameTapOf(sockets: SocketLog[]): FrameTap {
   return {
     get socketCount() {
       return sockets.length;
