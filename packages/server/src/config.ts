@@ -18,11 +18,17 @@ export interface Config {
   maxFrameBytes: number;
   /** Bytes of keyframe + deltas kept per session for late joiners before a new keyframe is asked for. */
   maxSessionCacheBytes: number;
+  /** A viewer whose socket buffers more than this is dropped back to a fresh snapshot (flow.ts). */
+  viewerMaxBufferedBytes: number;
+  /** Open WebSockets per process; one more is refused with server_busy (close 1013). */
+  maxSockets: number;
   joinAttemptsPerMinute: number;
   loginAttemptsPerMinute: number;
   helloTimeoutMs: number;
   authSessionTtlMs: number;
   purgeIntervalMs: number;
+  /** WebSocket ping interval; a socket that misses one ping is closed as dead. */
+  pingIntervalMs: number;
   /** Failed logins for one email within 15 minutes before the account is locked for 15 minutes. */
   loginLockoutFailures: number;
   /** Serve HTTPS and WSS directly with this certificate and key (PEM). */
@@ -33,6 +39,13 @@ export interface Config {
   databaseUrl: string | null;
   /** redis:// URL; null uses the in-process bus (a single node). */
   redisUrl: string | null;
+  /** Let webhook URLs point at private and loopback addresses (off: SSRF protection). */
+  webhookAllowPrivate: boolean;
+  /** Attempts per webhook delivery before it is given up. */
+  webhookMaxAttempts: number;
+  /** The first retry's delay; each next one doubles. */
+  webhookRetryBaseMs: number;
+  webhookTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
   const tls = readTls(env);
   const trustProxy = env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true';
   if (env.TRUST_PROXY && !['0', '1', 'true', 'false'].includes(env.TRUST_PROXY)) throw new ConfigError('TRUST_PROXY', 'must be true or false');
+  if (env.WEBHOOK_ALLOW_PRIVATE && !['0', '1', 'true', 'false'].includes(env.WEBHOOK_ALLOW_PRIVATE)) throw new ConfigError('WEBHOOK_ALLOW_PRIVATE', 'must be true or false');
   return {
     tls,
     trustProxy,
@@ -110,12 +124,19 @@ export function loadConfig(env: Env = process.env): Config {
     hostUnloadGraceMs: readInt(env, 'HOST_UNLOAD_GRACE_MS', 10_000, 100, 3600 * 1000),
     maxFrameBytes: readInt(env, 'MAX_FRAME_BYTES', DEFAULT_MAX_FRAME_BYTES, 1024, 256 * 1024 * 1024),
     maxSessionCacheBytes: readInt(env, 'MAX_SESSION_CACHE_BYTES', 24 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    viewerMaxBufferedBytes: readInt(env, 'VIEWER_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    maxSockets: readInt(env, 'MAX_SOCKETS', 10_000, 1, 1_000_000),
     joinAttemptsPerMinute: readInt(env, 'JOIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
     loginAttemptsPerMinute: readInt(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 10_000),
     helloTimeoutMs: readInt(env, 'HELLO_TIMEOUT_MS', 10_000, 100, 600_000),
+    pingIntervalMs: readInt(env, 'PING_INTERVAL_MS', 15_000, 100, 600_000),
     purgeIntervalMs: readInt(env, 'PURGE_INTERVAL_MS', 3600 * 1000, 1000, 7 * 24 * 3600 * 1000),
     loginLockoutFailures: readInt(env, 'LOGIN_LOCKOUT_FAILURES', 5, 1, 1000),
     authSessionTtlMs: readInt(env, 'AUTH_SESSION_TTL_MS', 12 * 3600 * 1000, 60_000, 365 * 24 * 3600 * 1000),
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1' || env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookMaxAttempts: readInt(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+    webhookRetryBaseMs: readInt(env, 'WEBHOOK_RETRY_BASE_MS', 1000, 10, 3600 * 1000),
+    webhookTimeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
   };
 }
 

@@ -130,3 +130,25 @@ test('a host that drops resumes the same session with its token, and agents see 
   const refused = await forged.next('error');
   assert.equal(refused.type === 'error' && refused.code, 'session_ended');
 });
+
+test('a customer whose connection dies silently is noticed by the keepalive, and agents see it reconnecting', async (t) => {
+  const server = await startServer({ env: { PING_INTERVAL_MS: '200', HOST_RESUME_GRACE_MS: '5000' } });
+  t.after(() => server.close());
+  const hello = { type: 'host_hello', v: PROTOCOL_VERSION, siteKey: server.demoSiteKey, page: { url: server.url + '/', title: 'Shop' } };
+  const host = await connect(server, { origin: server.url });
+  t.after(() => host.ws.terminate());
+  host.ws.send(JSON.stringify(hello));
+  await host.next('welcome');
+  host.ws.send(JSON.stringify({ type: 'session_start' }));
+  const created = await host.next('session_created');
+  if (created.type !== 'session_created') throw new Error('no session');
+  const agent = await connect(server, { origin: server.url, cookie: await login(server) });
+  t.after(() => agent.ws.close());
+  agent.ws.send(JSON.stringify({ type: 'agent_hello', v: PROTOCOL_VERSION }));
+  agent.ws.send(JSON.stringify({ type: 'join', code: created.code }));
+  await agent.next('joined');
+  // Stop reading: pings go unanswered, as on a network that silently dropped the link.
+  (host.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  const away = await agent.next('host_status');
+  assert.equal(away.type === 'host_status' && away.status, 'reconnecting');
+});

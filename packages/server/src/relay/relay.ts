@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket as WsSocket } from 'ws';
 import type { Logger } from 'pino';
-import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, decodeClientMessage, type ClientMessage } from '@samepage/protocol';
+import { ERRORS, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, decodeClientMessage, encodeMessage, type ClientMessage } from '@samepage/protocol';
 import type { Config } from '../config.ts';
 import type { SiteRecord, Store, UserRecord } from '../store.ts';
 import type { CollabStore } from '../collab-store.ts';
-import type { SitePolicyPublic } from '@samepage/protocol';
+import { siteThemeSchema, type SitePolicyPublic } from '@samepage/protocol';
+import * as v from 'valibot';
 import { CollabRouter } from './collab-router.ts';
 import { GuestHandler } from './guest-handler.ts';
 import { GuestInvites } from './guest-invites.ts';
@@ -14,14 +15,16 @@ import { VisitorHandler } from './visitor-handler.ts';
 import { VisitorRegistry } from './visitor-registry.ts';
 import { newId } from '../ids.ts';
 import { CodeBook } from './code-book.ts';
-import { Peer } from './peer.ts';
+import { Peer, type PeerSocket } from './peer.ts';
 import { HostHandler } from './host-handler.ts';
 import { AgentHandler } from './agent-handler.ts';
 import type { LiveSession } from './live-session.ts';
+import { NO_EVENTS, type EventSink } from './events.ts';
 import { RateLimiter } from '../rate-limiter.ts';
 import type { Bus } from '../cluster/bus.ts';
 import { Cluster } from '../cluster/cluster.ts';
 import { ClusterRouter } from './cluster-router.ts';
+import { RelayFlowStats, type ViewerFlowOptions } from './flow.ts';
 import { isSameOrigin, requestHost, requestIp, requestProtocol } from '../http/origin.ts';
 
 export interface RelayDeps {
@@ -34,6 +37,8 @@ export interface RelayDeps {
   bus: Bus;
   /** Resolves the console's login cookie to a user, or null. */
   authenticate(req: IncomingMessage): Promise<UserRecord | null>;
+  /** Where session events go (webhooks); nowhere by default. */
+  events?: EventSink;
 }
 
 /** What a connection does with each message once its hello has been accepted. */
@@ -43,7 +48,22 @@ export interface MessageHandler {
   onClose(): void;
 }
 
+/** What `accept` needs of a connection: a ws WebSocket, or an HTTP stream (http/stream-transport.ts). */
+export interface RelaySocket extends PeerSocket {
+  on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
 /** The WebSocket relay: accepts hosts and agents on /ws and routes between them. */
+/** The site's widget theme, if its policy holds a valid one (set by the console; optional). */
+function siteTheme(site: SiteRecord): Pick<SitePolicyPublic, 'theme'> {
+  const theme = (site.policy as { theme?: unknown }).theme;
+  if (theme === undefined) return {};
+  const parsed = v.safeParse(siteThemeSchema, theme);
+  return parsed.success ? { theme: parsed.output } : {};
+}
+
 export class Relay {
   readonly sessions = new Map<string, LiveSession>();
   readonly codes: CodeBook;
@@ -54,8 +74,31 @@ export class Relay {
   readonly agents = new Set<AgentHandler>();
   readonly cluster: Cluster;
   readonly clusterRouter: ClusterRouter;
+  /** Traffic and backpressure counters (GET /metrics). */
+  readonly flow = new RelayFlowStats();
   private readonly tenantNames = new Map<string, string>();
   private readonly wss: WebSocketServer;
+  private readonly keepalive: NodeJS.Timeout;
+  private readonly alive = new WeakSet<WsSocket>();
+
+  /**
+   * A socket that did not answer the last ping is dead (a silent network drop never closes a
+   * TCP connection by itself): terminating it starts the customer's resume grace period.
+   */
+  private pingAll(): void {
+    for (const ws of this.wss.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.delete(ws);
+      try {
+        ws.ping();
+      } catch {
+        ws.terminate();
+      }
+    }
+  }
 
   constructor(readonly deps: RelayDeps) {
     this.codes = new CodeBook(deps.bus, deps.config.codeTtlMs);
@@ -66,6 +109,8 @@ export class Relay {
     // Text that is not UTF-8 reaches the decoder (and gets bad_frame, 4400) instead of ws's
     // undocumented 1007, so every bad frame has a close code from docs/ERRORS.md.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes + 1024 * 1024, perMessageDeflate: false, skipUTF8Validation: true });
+    this.keepalive = setInterval(() => this.pingAll(), deps.config.pingIntervalMs);
+    this.keepalive.unref();
   }
 
   /** Joins the cluster (subscribes this node's channel, starts its heartbeat). */
@@ -73,8 +118,36 @@ export class Relay {
     return this.clusterRouter.start();
   }
 
+  /** Open WebSockets on this node. */
+  get socketCount(): number {
+    return this.wss.clients.size;
+  }
+
+  /** A viewer's bounded send queue in `session`; a resync sends the late-join cache. */
+  viewerFlow(session: LiveSession, peer: Peer): ViewerFlowOptions {
+    return {
+      maxBufferedBytes: this.deps.config.viewerMaxBufferedBytes,
+      stats: this.flow,
+      session: session.flow,
+      resync: () => {
+        const frames = session.cache.snapshot();
+        return frames.length === 0 || session.ended ? null : peer.sendSnapshot(frames);
+      },
+    };
+  }
+
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.alive.add(ws);
+      ws.on('pong', () => this.alive.add(ws));
+      if (this.wss.clients.size > this.deps.config.maxSockets) {
+        // Refused gracefully: a documented error, then the close code clients retry on.
+        this.flow.socketsRefused += 1;
+        const e = ERRORS.server_busy;
+        ws.send(encodeMessage({ type: 'error', code: 'server_busy', message: e.message, fatal: e.fatal }));
+        ws.close(e.close, 'server_busy');
+        return;
+      }
       this.accept(ws, req).catch((err: unknown) => {
         this.deps.log.error({ err }, 'connection setup failed');
         ws.close(1011, 'internal');
@@ -82,7 +155,8 @@ export class Relay {
     });
   }
 
-  private async accept(ws: WebSocket, req: IncomingMessage): Promise<void> {
+  /** Runs one connection from its first frame: the WebSocket path, and the HTTP stream fallback. */
+  async accept(ws: RelaySocket, req: IncomingMessage): Promise<void> {
     const connId = newId('conn');
     const { tls, trustProxy, publicUrl } = this.deps.config;
     const ip = requestIp(req, trustProxy);
@@ -175,8 +249,16 @@ export class Relay {
     return host;
   }
 
+  get events(): EventSink {
+    return this.deps.events ?? NO_EVENTS;
+  }
+
   /** A session ended: drop it and everything that pointed at it. */
   forget(session: LiveSession): void {
+    const ended = session.state.ended;
+    if (ended) {
+      this.events.emit(session.tenantId, 'session.ended', { sessionId: session.id, siteId: session.siteId, endedBy: ended.by, reason: ended.reason, startedAt: session.startedAt, endedAt: Date.now() });
+    }
     this.sessions.delete(session.id);
     this.codes.revokeSession(session.id).catch((err: unknown) => session.log.warn({ err }, 'could not void codes'));
     this.cluster.endSession(session.id);
@@ -201,6 +283,7 @@ export class Relay {
       allowCustomerStart: site.policy.allowCustomerStart,
       navigationOrigins: site.allowedOrigins,
       company: await this.companyName(site.tenantId),
+      ...siteTheme(site),
     };
   }
 
@@ -223,6 +306,7 @@ export class Relay {
   async close(): Promise<void> {
     this.clusterRouter.stop();
     await this.cluster.stop();
+    clearInterval(this.keepalive);
     for (const client of this.wss.clients) client.close(1012, 'server_shutting_down');
     this.wss.close();
   }
