@@ -125,9 +125,12 @@ export class HostHandler implements MessageHandler {
       case 'host_unload':
         if (this.session?.apply({ type: 'host_unloading' })) this.session.sendHostStatus();
         return;
-      case 'host_visibility':
-        if (this.session?.apply({ type: 'host_visibility', visible: message.visible, idle: message.idle })) this.session.sendHostStatus();
+      case 'host_visibility': {
+        const uiChanged = this.session !== undefined && this.session !== null && message.ui !== undefined && message.ui.join() !== this.session.hostUi?.join();
+        if (uiChanged) this.session!.hostUi = message.ui;
+        if (this.session?.apply({ type: 'host_visibility', visible: message.visible, idle: message.idle }) || uiChanged) this.session?.sendHostStatus();
         return;
+      }
       case 'host_hello':
       case 'agent_hello':
       case 'guest_hello':
@@ -193,7 +196,14 @@ export class HostHandler implements MessageHandler {
     this.log.info({ viaRequest: !!request }, 'session started');
     store.recordSessionStart({ id, tenantId: site.tenantId, siteId: site.id, visitor: session.visitor }).catch((err: unknown) => this.log.error({ err }, 'could not record session start'));
     store.audit(site.tenantId, { type: 'customer', id: null }, 'session.start', id, { siteId: site.id, viaRequest: !!request }).catch((err: unknown) => this.log.error({ err }, 'could not audit'));
+    this.relay.events.emit(site.tenantId, 'session.started', { sessionId: id, siteId: site.id, startedAt: session.startedAt, page: session.page, visitor: session.visitor ?? null });
     request?.onSession?.(id);
+    // Agents' visitor lists show this tab as in a session: the requesting tab, or the same identified visitor.
+    const presence = request ? [request.visitorId] : this.relay.visitors.findByIdentity(site.tenantId, session.visitor?.id);
+    for (const visitorId of presence) {
+      session.presenceIds.add(visitorId);
+      this.relay.visitors.update(visitorId, { inSession: true });
+    }
   }
 
   onBinary(frame: Uint8Array): void {

@@ -1,9 +1,10 @@
-import type { Participant, Permission, ServerMessage, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
+import type { HostUi, Participant, Permission, ServerMessage, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
 import type { Logger } from 'pino';
 import type { Store } from '../store.ts';
 import { ChatLog } from './chat-log.ts';
 import { ControlState } from './control-state.ts';
 import { FrameCache } from './frame-cache.ts';
+import { newSessionFlowStats } from './flow.ts';
 import type { Peer } from './peer.ts';
 import { INITIAL_SESSION_STATE, hostStatus, transition, type SessionEvent, type SessionState } from './session-state.ts';
 
@@ -28,13 +29,19 @@ export class LiveSession {
   readonly members = new Map<string, Member>();
   readonly cache: FrameCache;
   readonly control = new ControlState();
+  /** Frames dropped for viewers that fell behind, and their resyncs (flow.ts). */
+  readonly flow = newSessionFlowStats();
   chat = new ChatLog();
   /** Chat messages are stored one after another, then shown (see CollabRouter). */
   chatWrites: Promise<void> = Promise.resolve();
   readonly startedAt = Date.now();
   /** Users who have been in the session as agents; they may rejoin by id after a drop. */
   readonly formerAgents = new Set<string>();
+  /** Visitor presence ids of the customer's tab, shown as "in a session" to agents. */
+  readonly presenceIds = new Set<string>();
   page = { url: '', title: '' };
+  /** What the customer's widget shows, as last reported (host_visibility.ui). */
+  hostUi: HostUi | undefined;
   visitor: VisitorIdentity | undefined;
   /** Role keys allowed to ask for control (site policy); empty means any role with session.control. */
   controlRoles: string[] = [];
@@ -105,7 +112,7 @@ export class LiveSession {
   }
 
   sendHostStatus(): void {
-    this.toMembers({ type: 'host_status', status: hostStatus(this.state), page: this.page });
+    this.toMembers({ type: 'host_status', status: hostStatus(this.state), page: this.page, ...(this.hostUi ? { ui: this.hostUi } : {}) });
   }
 
   announceControl(reason: string): void {

@@ -183,6 +183,9 @@ test('an agent asks a live visitor to co-browse; on accept the agent is in the s
   const joined = await agent.next('joined');
   assert.equal(joined.sessionId, created.sessionId);
   assert.equal(joined.visitor?.name, 'Vera Visitor');
+  let listed = await agent.next('visitors');
+  while (!listed.visitors[0]?.inSession) listed = await agent.next('visitors');
+  assert.equal(listed.visitors[0]?.inSession, true, 'the visitor list shows the tab in a session');
 });
 
 test('a supervisor joins any live session of the tenant and is listed to the customer; an agent may not', async (t) => {

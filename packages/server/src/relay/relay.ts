@@ -260,6 +260,7 @@ export class Relay {
       this.events.emit(session.tenantId, 'session.ended', { sessionId: session.id, siteId: session.siteId, endedBy: ended.by, reason: ended.reason, startedAt: session.startedAt, endedAt: Date.now() });
     }
     this.sessions.delete(session.id);
+    for (const visitorId of session.presenceIds) this.visitors.update(visitorId, { inSession: false });
     this.codes.revokeSession(session.id).catch((err: unknown) => session.log.warn({ err }, 'could not void codes'));
     this.cluster.endSession(session.id);
     this.guestInvites.revokeSession(session.id);

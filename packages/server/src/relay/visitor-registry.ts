@@ -49,6 +49,12 @@ export class VisitorRegistry {
     this.notify(entry.tenantId);
   }
 
+  /** Presence ids of a tenant's visitors identified with this id (`Samepage.identify`). */
+  findByIdentity(tenantId: string, identityId: string | undefined): string[] {
+    if (!identityId) return [];
+    return [...this.visitors.values()].filter((e) => e.tenantId === tenantId && e.visitor.identity?.id === identityId).map((e) => e.visitor.visitorId);
+  }
+
   list(tenantId: string): Visitor[] {
     return [...this.visitors.values()].filter((e) => e.tenantId === tenantId).map((e) => e.visitor);
   }
