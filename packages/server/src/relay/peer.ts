@@ -1,4 +1,5 @@
 import { ERRORS, encodeMessage, type ErrorCode, type ServerMessage } from '@samepage/protocol';
+import { ViewerFlow, type ViewerFlowOptions } from './flow.ts';
 
 /** The small slice of a WebSocket the relay needs; tests can pass their own. */
 export interface PeerSocket {
@@ -21,13 +22,53 @@ export class Peer {
   ) {}
 
   closed = false;
+  /** Set while this peer receives a session's DOM stream (see flow.ts); null for hosts. */
+  private flow: ViewerFlow | null = null;
 
   sendMessage(message: ServerMessage): void {
     if (!this.closed) this.socket.send(encodeMessage(message));
   }
 
+  /** A live DOM frame: dropped (and counted) while this viewer is behind. */
   sendFrame(frame: Uint8Array): void {
-    if (!this.closed) this.socket.send(frame);
+    if (this.closed) return;
+    if (this.flow && !this.flow.admit(frame)) return;
+    this.socket.send(frame);
+  }
+
+  /**
+   * The late-join cache: sent whatever the buffer holds, since it lets the viewer decode from
+   * scratch. Returns the bytes sent.
+   */
+  sendSnapshot(frames: readonly Uint8Array[]): number {
+    if (this.closed) return 0;
+    let bytes = 0;
+    for (const frame of frames) {
+      this.socket.send(frame);
+      bytes += frame.byteLength;
+    }
+    this.flow?.counted(bytes, frames.length);
+    return bytes;
+  }
+
+  /**
+   * Makes this peer a viewer with a bounded send queue. Sockets on other nodes are bounded on
+   * their own node (SessionLink), so this does nothing for a remote peer.
+   */
+  watchFlow(options: ViewerFlowOptions): void {
+    this.flow?.stop();
+    this.flow = this.remoteNode ? null : new ViewerFlow(options, () => this.socket.bufferedAmount, () => this.closed);
+  }
+
+  /** No longer a viewer (left the session, or closed). */
+  stopFlow(): void {
+    this.flow?.stop();
+    this.flow = null;
+  }
+
+  /** True while live frames are being dropped for this viewer. */
+  get behind(): boolean {
+    return this.flow?.behind ?? false;
   }
 
   /** Sends the error; a fatal one also closes the socket with its documented close code. */
@@ -40,6 +81,7 @@ export class Peer {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopFlow();
     try {
       this.socket.close(code, reason.slice(0, 120));
     } catch {
