@@ -33,6 +33,11 @@ export function decodeServerMessage(raw: string): DecodeResult<ServerMessage> {
   return parsed.ok ? validate(serverMessageSchema, parsed.value) : parsed;
 }
 
+/** Validates a server message parsed elsewhere (the SDK parses with a JSON the page cannot have broken). */
+export function validateServerMessage(value: unknown): DecodeResult<ServerMessage> {
+  return validate(serverMessageSchema, value);
+}
+
 export function encodeMessage(message: ClientMessage | ServerMessage): string {
   return JSON.stringify(message);
 }

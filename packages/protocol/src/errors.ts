@@ -30,6 +30,7 @@ export const ERRORS = {
   account_locked: { http: 423, close: 4401, fatal: false, message: 'Too many failed logins; this account is locked for a few minutes.' },
   rate_limited: { http: 429, close: 4429, fatal: false, message: 'Too many attempts; wait a moment and try again.' },
   server_shutting_down: { http: 503, close: 1012, fatal: false, message: 'The server is restarting; reconnecting.' },
+  server_busy: { http: 503, close: 1013, fatal: true, message: 'This server is at its connection limit; try again shortly.' },
   database_unavailable: { http: 503, close: 1013, fatal: false, message: 'The database is unavailable; try again shortly.' },
   internal: { http: 500, close: 1011, fatal: false, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { http: number; close: number; fatal: boolean; message: string }>;

@@ -83,7 +83,17 @@ export const sessionStartSchema = v.object({
 export const sessionEndSchema = v.object({ type: v.literal('session_end') });
 /** The host's page is about to unload (navigation or closing the tab). */
 export const hostUnloadSchema = v.object({ type: v.literal('host_unload') });
-export const hostVisibilitySchema = v.object({ type: v.literal('host_visibility'), visible: v.boolean(), idle: v.optional(v.boolean()) });
+/** What the customer's built-in widget is showing, for the console (the widget is never in the replica). */
+export const HOST_UI_PARTS = ['launcher', 'code', 'banner', 'prompt', 'chat', 'invite'] as const;
+export const hostUiSchema = v.pipe(v.array(v.picklist(HOST_UI_PARTS)), v.maxLength(HOST_UI_PARTS.length));
+export type HostUi = v.InferOutput<typeof hostUiSchema>;
+export const hostVisibilitySchema = v.object({
+  type: v.literal('host_visibility'),
+  visible: v.boolean(),
+  idle: v.optional(v.boolean()),
+  /** Set by the built-in widget (absent in headless mode). */
+  ui: v.optional(hostUiSchema),
+});
 export const joinSchema = v.object({ type: v.literal('join'), code: v.pipe(v.string(), v.maxLength(32)) });
 export const leaveSchema = v.object({ type: v.literal('leave') });
 /** An agent's pointer, in the customer's document coordinates (CSS px); null hides it. */
@@ -181,6 +191,17 @@ export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
 // ---- server -> client -------------------------------------------------------------------
 
+/** A site's widget theme (console, or SDK options, which win). Unknown text keys are ignored by the SDK. */
+export const siteThemeSchema = v.object({
+  brandColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i))),
+  logoUrl: v.optional(v.pipe(v.string(), v.maxLength(2048), v.regex(/^(https?:\/\/|\/)/))),
+  position: v.optional(v.picklist(['bottom-right', 'bottom-left', 'top-right', 'top-left'])),
+  mode: v.optional(v.picklist(['light', 'dark', 'auto'])),
+  /** Customer-facing texts to use instead of the SDK's, by key (see packages/sdk/src/i18n/en.ts). */
+  text: v.optional(v.record(v.pipe(v.string(), v.maxLength(64)), v.pipe(v.string(), v.maxLength(500)))),
+});
+export type SiteTheme = v.InferOutput<typeof siteThemeSchema>;
+
 /** The parts of a site's policy the SDK enforces or shows. */
 export const sitePolicyPublicSchema = v.object({
   allowNavigation: v.boolean(),
@@ -190,6 +211,8 @@ export const sitePolicyPublicSchema = v.object({
   /** Origins the tab may be navigated to by an agent. */
   navigationOrigins: v.array(v.string()),
   company: shortText,
+  /** The site's widget theme, if one is set. */
+  theme: v.optional(siteThemeSchema),
 });
 export type SitePolicyPublic = v.InferOutput<typeof sitePolicyPublicSchema>;
 
@@ -258,6 +281,8 @@ export const hostStatusMessageSchema = v.object({
   type: v.literal('host_status'),
   status: hostStatusSchema,
   page: v.optional(v.object({ url: v.string(), title: v.string() })),
+  /** What the customer's widget shows (prompt open, banner, chat), when it reported it. */
+  ui: v.optional(hostUiSchema),
 });
 export const agentPointerSchema = v.object({
   type: v.literal('agent_pointer'),

@@ -64,12 +64,17 @@ export function createCollabStore(db: Db) {
       return rows.map((r) => ({ id: r.id, userId: r.user_id, userName: r.user_name, text: r.text, at: Number(r.at) }));
     },
 
-    async listSessions(tenantId: string, limit: number) {
-      const rows = await db
+    async listSessions(tenantId: string, limit: number, filter: { status?: 'live' | 'ended'; siteId?: string; from?: number; to?: number } = {}) {
+      let query = db
         .selectFrom('sessions as s')
         .leftJoin('sites as t', (j) => j.onRef('t.id', '=', 's.site_id').onRef('t.tenant_id', '=', 's.tenant_id'))
         .select(['s.id', 's.started_at', 's.ended_at', 's.ended_by', 's.end_reason', 's.visitor', 't.name as site_name'])
-        .where('s.tenant_id', '=', tenantId)
+        .where('s.tenant_id', '=', tenantId);
+      if (filter.status) query = query.where('s.ended_at', filter.status === 'live' ? 'is' : 'is not', null);
+      if (filter.siteId) query = query.where('s.site_id', '=', filter.siteId);
+      if (filter.from !== undefined) query = query.where('s.started_at', '>=', filter.from);
+      if (filter.to !== undefined) query = query.where('s.started_at', '<=', filter.to);
+      const rows = await query
         .orderBy('s.started_at', 'desc')
         .limit(limit)
         .execute();

@@ -9,9 +9,12 @@ import { createStore, type Store } from './store.ts';
 import { createCollabStore, type CollabStore } from './collab-store.ts';
 import { createAdminStore, type AdminStore } from './admin-store.ts';
 import { createTenantStore, type TenantStore } from './tenant-store.ts';
+import { createApiStore, type ApiStore } from './api-store.ts';
+import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { startPurgeJob } from './retention.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
+import { refuseUpgrade, websocketsDisabled } from './http/stream-transport.ts';
 import { createAuthenticator } from './http/auth-routes.ts';
 import { Relay } from './relay/relay.ts';
 import { MemoryBus, type Bus } from './cluster/bus.ts';
@@ -25,6 +28,8 @@ export interface RunningServer {
   collab: CollabStore;
   adminStore: AdminStore;
   tenants: TenantStore;
+  api: ApiStore;
+  webhooks: WebhookDispatcher;
   relay: Relay;
   boot: BootstrapResult;
   admin: { email: string; password: string };
@@ -45,13 +50,22 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
   const tenants = createTenantStore(db);
   const boot = await bootstrap(config, store);
   const bus = await openBus(config, log);
-  const relay = new Relay({ config, store, collab, tenants, log, bus, authenticate: createAuthenticator(store) });
+  const api = createApiStore(db);
+  const webhooks = new WebhookDispatcher(
+    api,
+    { allowPrivate: config.webhookAllowPrivate, maxAttempts: config.webhookMaxAttempts, retryBaseMs: config.webhookRetryBaseMs, timeoutMs: config.webhookTimeoutMs, pollMs: 5000 },
+    log.child({ component: 'webhooks' }),
+  );
+  const relay = new Relay({ config, store, collab, tenants, log, bus, authenticate: createAuthenticator(store), events: webhooks });
   await relay.start();
-  const app = buildApp({ config, store, collab, admin, tenants, relay, log, demoSiteKey: boot.demoSiteKey });
+  const app = buildApp({ config, store, collab, admin, tenants, api, relay, log, demoSiteKey: boot.demoSiteKey });
+  webhooks.start();
   const stopPurge = startPurgeJob({ tenants, admin, store, log }, config.purgeIntervalMs);
+  const noWebSockets = websocketsDisabled(); // DISABLE_WEBSOCKETS=1, for testing the HTTP streaming fallback
   app.server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '').split('?')[0];
-    if (pathname === '/ws') relay.handleUpgrade(req, socket, head);
+    if (pathname === '/ws' && noWebSockets) refuseUpgrade(socket); // clients fall back to /stream
+    else if (pathname === '/ws') relay.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
   await app.listen({ port: config.port, host: config.host });
@@ -66,6 +80,8 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
     collab,
     adminStore: admin,
     tenants,
+    api,
+    webhooks,
     relay,
     boot,
     admin: { email: boot.adminEmail, password: boot.generatedPassword ?? boot.knownPassword ?? '' },
@@ -74,6 +90,7 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
       if (closed) return;
       closed = true;
       stopPurge();
+      webhooks.stop();
       await relay.close();
       await app.close();
       await bus.close();

@@ -34,7 +34,7 @@ export interface SiteRecord {
   policy: SitePolicy;
 }
 
-export type AuditActor = { type: 'user' | 'customer' | 'system'; id: string | null };
+export type AuditActor = { type: 'user' | 'customer' | 'system' | 'api_token'; id: string | null };
 
 const EMPTY_RULES: RedactionRules = { redact: [], block: [], allow: [] };
 

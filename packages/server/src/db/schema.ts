@@ -15,6 +15,30 @@ export interface Database {
     disabled: number;
     created_at: number;
   };
+  api_tokens: {
+    id: string;
+    tenant_id: string;
+    name: string;
+    token_hash: string;
+    permissions: string;
+    created_at: number;
+    last_used_at: number | null;
+    revoked_at: number | null;
+  };
+  webhooks: { id: string; tenant_id: string; url: string; secret: string; events: string; created_at: number; disabled: Generated<number> };
+  webhook_deliveries: {
+    id: string;
+    webhook_id: string;
+    tenant_id: string;
+    event: string;
+    payload: string;
+    attempts: Generated<number>;
+    next_attempt_at: number | null;
+    delivered_at: number | null;
+    last_status: number | null;
+    last_error: string | null;
+    created_at: number;
+  };
   auth_sessions: { id: string; tenant_id: string; user_id: string; created_at: number; expires_at: number };
   sites: {
     id: string;

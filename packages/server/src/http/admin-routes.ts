@@ -1,153 +1,189 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import * as v from 'valibot';
 import { BUILT_IN_ROLES, PERMISSIONS } from '@samepage/protocol';
-import type { AdminStore } from '../admin-store.ts';
-import type { CollabStore } from '../collab-store.ts';
-import type { Store } from '../store.ts';
-import type { TenantStore } from '../tenant-store.ts';
-import type { Relay } from '../relay/relay.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { sendError } from './errors.ts';
-import type { Caller, Guard } from './require-user.ts';
-import { parseBody, schemas } from './admin-schemas.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { schemas } from './admin-schemas.ts';
+import { responses } from './api-schemas.ts';
+import { route, type ApiRoute } from './route-table.ts';
 
-export interface AdminDeps {
-  guard: Guard;
-  store: Store;
-  collab: CollabStore;
-  admin: AdminStore;
-  tenants: TenantStore;
-  relay: Relay;
+async function roleExists({ admin }: ApiDeps, tenantId: string, key: string): Promise<boolean> {
+  return !!BUILT_IN_ROLES[key] || (await admin.listCustomRoles(tenantId)).some((r) => r.key === key);
+}
+async function seatsFull({ tenants }: ApiDeps, tenantId: string): Promise<boolean> {
+  const plan = await tenants.getPlan(tenantId);
+  return plan.kind === 'seats' && (await tenants.countActiveAgents(tenantId)) >= plan.limit;
 }
 
 /** Users, roles and data rights. Every route is scoped to the caller's tenant and checks a permission. */
-export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps) {
-  const { guard, store, collab, admin, tenants, relay } = deps;
-  const audit = (caller: Caller, action: string, detail: Record<string, unknown>) => store.audit(caller.user.tenantId, { type: 'user', id: caller.user.id }, action, null, detail);
+export const adminRoutes: ApiRoute[] = [
+  route({
+    method: 'GET',
+    path: '/users',
+    permission: 'users.manage',
+    tag: 'users',
+    summary: 'List the users of the tenant',
+    response: responses.users,
+    handle: async ({ caller, deps }) => ({ users: await deps.admin.listUsers(caller.tenantId) }),
+  }),
 
-  async function roleExists(tenantId: string, key: string): Promise<boolean> {
-    return !!BUILT_IN_ROLES[key] || (await admin.listCustomRoles(tenantId)).some((r) => r.key === key);
-  }
-  async function seatsFull(tenantId: string): Promise<boolean> {
-    const plan = await tenants.getPlan(tenantId);
-    return plan.kind === 'seats' && (await tenants.countActiveAgents(tenantId)) >= plan.limit;
-  }
+  route({
+    method: 'POST',
+    path: '/users',
+    permission: 'users.manage',
+    tag: 'users',
+    summary: 'Create a user (takes a seat on a seats plan)',
+    body: schemas.createUser,
+    response: responses.user,
+    status: 201,
+    async handle({ caller, deps, body, fail, audit }) {
+      const { tenantId } = caller;
+      if (!(await roleExists(deps, tenantId, body.role))) return fail('invalid_request', `There is no role "${body.role}".`);
+      if (await deps.store.findUserByEmail(body.email)) return fail('conflict', 'A user with this email already exists.');
+      if (await seatsFull(deps, tenantId)) return fail('seat_limit_reached');
+      const user = await deps.store.createUser({ tenantId, email: body.email, name: body.name, role: body.role, passwordHash: await hashPassword(body.password) });
+      await audit('user.create', { userId: user.id, email: user.email, role: user.role });
+      return { user: { id: user.id, email: user.email, name: user.name, role: user.role, disabled: false } };
+    },
+  }),
 
-  app.get('/api/users', async (request, reply) => {
-    const caller = await guard(request, reply, 'users.manage');
-    if (!caller) return;
-    return { users: await admin.listUsers(caller.user.tenantId) };
-  });
+  route({
+    method: 'PATCH',
+    path: '/users/:id',
+    permission: 'users.manage',
+    tag: 'users',
+    summary: 'Change a user: name, role, password, or disable/enable',
+    body: schemas.updateUser,
+    response: responses.user,
+    async handle({ caller, deps, body, params, fail, audit }) {
+      const { tenantId } = caller;
+      const id = params.id ?? '';
+      const target = await deps.store.getUser(tenantId, id);
+      if (!target) return fail('not_found', 'No such user.');
+      if (body.role !== undefined && !(await roleExists(deps, tenantId, body.role))) return fail('invalid_request', `There is no role "${body.role}".`);
+      if (body.disabled === false && target.disabled && (await seatsFull(deps, tenantId))) return fail('seat_limit_reached');
+      if (caller.kind === 'user' && target.id === caller.id && (body.disabled || (body.role && body.role !== target.role))) {
+        return fail('invalid_request', 'You cannot disable yourself or change your own role.');
+      }
+      await deps.admin.updateUser(tenantId, id, { name: body.name, role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
+      if (body.disabled || body.password) {
+        await deps.admin.deleteAuthSessionsOf(tenantId, id);
+        deps.relay.disconnectUser(id, body.disabled ? 'forbidden' : 'unauthorized');
+      } else if (body.role) {
+        deps.relay.disconnectUser(id, 'unauthorized');
+      }
+      const action = body.disabled === true ? 'user.disable' : body.disabled === false ? 'user.enable' : 'user.update';
+      await audit(action, { userId: id, changes: { ...body, password: body.password ? 'changed' : undefined } });
+      return { user: (await deps.admin.listUsers(tenantId)).find((u) => u.id === id) };
+    },
+  }),
 
-  app.post('/api/users', async (request, reply) => {
-    const caller = await guard(request, reply, 'users.manage');
-    if (!caller) return;
-    const body = parseBody(schemas.createUser, request.body, reply);
-    if (!body) return;
-    const tenantId = caller.user.tenantId;
-    if (!(await roleExists(tenantId, body.role))) return sendError(reply, 'invalid_request', `There is no role "${body.role}".`);
-    if (await store.findUserByEmail(body.email)) return sendError(reply, 'conflict', 'A user with this email already exists.');
-    if (await seatsFull(tenantId)) return sendError(reply, 'seat_limit_reached');
-    const user = await store.createUser({ tenantId, email: body.email, name: body.name, role: body.role, passwordHash: await hashPassword(body.password) });
-    await audit(caller, 'user.create', { userId: user.id, email: user.email, role: user.role });
-    return reply.code(201).send({ user: { id: user.id, email: user.email, name: user.name, role: user.role, disabled: false } });
-  });
+  route({
+    method: 'POST',
+    path: '/auth/logout-all',
+    tag: 'users',
+    summary: 'Log the current user out everywhere',
+    status: 204,
+    on: ['console'],
+    async handle({ caller, deps, reply, audit }) {
+      await deps.admin.deleteAuthSessionsOf(caller.tenantId, caller.id);
+      deps.relay.disconnectUser(caller.id, 'unauthorized');
+      await audit('user.logout_all', { userId: caller.id });
+      reply.header('set-cookie', 'sp_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0');
+    },
+  }),
 
-  app.patch('/api/users/:id', async (request, reply) => {
-    const caller = await guard(request, reply, 'users.manage');
-    if (!caller) return;
-    const body = parseBody(schemas.updateUser, request.body, reply);
-    if (!body) return;
-    const { id } = request.params as { id: string };
-    const tenantId = caller.user.tenantId;
-    const target = await store.getUser(tenantId, id);
-    if (!target) return sendError(reply, 'not_found', 'No such user.');
-    if (body.role !== undefined && !(await roleExists(tenantId, body.role))) return sendError(reply, 'invalid_request', `There is no role "${body.role}".`);
-    if (body.disabled === false && target.disabled && (await seatsFull(tenantId))) return sendError(reply, 'seat_limit_reached');
-    if (target.id === caller.user.id && (body.disabled || (body.role && body.role !== target.role))) return sendError(reply, 'invalid_request', 'You cannot disable yourself or change your own role.');
-    await admin.updateUser(tenantId, id, { name: body.name, role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
-    if (body.disabled || body.password) {
-      await admin.deleteAuthSessionsOf(tenantId, id);
-      relay.disconnectUser(id, body.disabled ? 'forbidden' : 'unauthorized');
-    } else if (body.role) {
-      relay.disconnectUser(id, 'unauthorized');
-    }
-    await audit(caller, body.disabled === true ? 'user.disable' : body.disabled === false ? 'user.enable' : 'user.update', { userId: id, changes: { ...body, password: body.password ? 'changed' : undefined } });
-    return { user: (await admin.listUsers(tenantId)).find((u) => u.id === id) };
-  });
+  route({
+    method: 'GET',
+    path: '/roles',
+    permission: ['roles.manage', 'users.manage'],
+    tag: 'roles',
+    summary: 'List built-in and custom roles, and every permission',
+    response: responses.roles,
+    async handle({ caller, deps }) {
+      const builtIn = Object.entries(BUILT_IN_ROLES).map(([key, r]) => ({ key, title: r.title, permissions: [...r.permissions], builtIn: true }));
+      const custom = (await deps.admin.listCustomRoles(caller.tenantId)).map((r) => ({ ...r, builtIn: false }));
+      return { roles: [...builtIn, ...custom], permissions: PERMISSIONS };
+    },
+  }),
 
-  app.post('/api/auth/logout-all', async (request, reply) => {
-    const caller = await guard(request, reply);
-    if (!caller) return;
-    await admin.deleteAuthSessionsOf(caller.user.tenantId, caller.user.id);
-    relay.disconnectUser(caller.user.id, 'unauthorized');
-    await audit(caller, 'user.logout_all', { userId: caller.user.id });
-    reply.header('set-cookie', 'sp_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0');
-    return reply.code(204).send();
-  });
+  route({
+    method: 'POST',
+    path: '/roles',
+    permission: 'roles.manage',
+    tag: 'roles',
+    summary: 'Create a custom role',
+    body: schemas.createRole,
+    response: responses.role,
+    status: 201,
+    async handle({ caller, deps, body, fail, audit }) {
+      if (await roleExists(deps, caller.tenantId, body.key)) return fail('conflict', 'A role with this key already exists.');
+      await deps.collab.createRole(caller.tenantId, body.key, body.title, body.permissions);
+      await audit('role.create', { key: body.key, permissions: body.permissions });
+      return { role: { ...body, builtIn: false } };
+    },
+  }),
 
-  app.get('/api/roles', async (request, reply) => {
-    const caller = await guard(request, reply);
-    if (!caller) return;
-    if (!caller.role.permissions.includes('roles.manage') && !caller.role.permissions.includes('users.manage')) return sendError(reply, 'forbidden');
-    const builtIn = Object.entries(BUILT_IN_ROLES).map(([key, r]) => ({ key, title: r.title, permissions: [...r.permissions], builtIn: true }));
-    const custom = (await admin.listCustomRoles(caller.user.tenantId)).map((r) => ({ ...r, builtIn: false }));
-    return { roles: [...builtIn, ...custom], permissions: PERMISSIONS };
-  });
+  route({
+    method: 'PATCH',
+    path: '/roles/:key',
+    permission: 'roles.manage',
+    tag: 'roles',
+    summary: 'Change a custom role',
+    body: schemas.updateRole,
+    on: ['console'],
+    async handle({ caller, deps, body, params, fail, audit }) {
+      const key = params.key ?? '';
+      if (BUILT_IN_ROLES[key]) return fail('invalid_request', 'Built-in roles cannot be changed; create a custom role.');
+      if (!(await deps.admin.updateRole(caller.tenantId, key, body))) return fail('not_found', 'No such role.');
+      await audit('role.update', { key, changes: body });
+      return { role: (await deps.admin.listCustomRoles(caller.tenantId)).find((r) => r.key === key) };
+    },
+  }),
 
-  app.post('/api/roles', async (request, reply) => {
-    const caller = await guard(request, reply, 'roles.manage');
-    if (!caller) return;
-    const body = parseBody(schemas.createRole, request.body, reply);
-    if (!body) return;
-    if (await roleExists(caller.user.tenantId, body.key)) return sendError(reply, 'conflict', 'A role with this key already exists.');
-    await collab.createRole(caller.user.tenantId, body.key, body.title, body.permissions);
-    await audit(caller, 'role.create', { key: body.key, permissions: body.permissions });
-    return reply.code(201).send({ role: { ...body, builtIn: false } });
-  });
+  route({
+    method: 'DELETE',
+    path: '/roles/:key',
+    permission: 'roles.manage',
+    tag: 'roles',
+    summary: 'Delete a custom role no user has',
+    status: 204,
+    on: ['console'],
+    async handle({ caller, deps, params, fail, audit }) {
+      const key = params.key ?? '';
+      if (BUILT_IN_ROLES[key]) return fail('invalid_request', 'Built-in roles cannot be deleted.');
+      if ((await deps.admin.countUsersWithRole(caller.tenantId, key)) > 0) return fail('conflict', 'Users still have this role.');
+      if (!(await deps.admin.deleteRole(caller.tenantId, key))) return fail('not_found', 'No such role.');
+      await audit('role.delete', { key });
+    },
+  }),
 
-  app.patch('/api/roles/:key', async (request, reply) => {
-    const caller = await guard(request, reply, 'roles.manage');
-    if (!caller) return;
-    const { key } = request.params as { key: string };
-    if (BUILT_IN_ROLES[key]) return sendError(reply, 'invalid_request', 'Built-in roles cannot be changed; create a custom role.');
-    const body = parseBody(schemas.updateRole, request.body, reply);
-    if (!body) return;
-    if (!(await admin.updateRole(caller.user.tenantId, key, body))) return sendError(reply, 'not_found', 'No such role.');
-    await audit(caller, 'role.update', { key, changes: body });
-    return { role: (await admin.listCustomRoles(caller.user.tenantId)).find((r) => r.key === key) };
-  });
+  route({
+    method: 'GET',
+    path: '/visitors/:id/export',
+    permission: 'users.manage',
+    tag: 'visitors',
+    summary: "Export everything stored about a visitor id (from Samepage.identify): sessions, chat, notes",
+    response: responses.visitorExport,
+    async handle({ caller, deps, params, fail, audit }) {
+      const id = params.id ?? '';
+      const data = await deps.admin.exportVisitor(caller.tenantId, id);
+      if (data.sessions.length === 0) return fail('not_found', 'No data is stored for this visitor.');
+      await audit('visitor.export', { visitorId: id });
+      return data;
+    },
+  }),
 
-  app.delete('/api/roles/:key', async (request, reply) => {
-    const caller = await guard(request, reply, 'roles.manage');
-    if (!caller) return;
-    const { key } = request.params as { key: string };
-    if (BUILT_IN_ROLES[key]) return sendError(reply, 'invalid_request', 'Built-in roles cannot be deleted.');
-    if ((await admin.countUsersWithRole(caller.user.tenantId, key)) > 0) return sendError(reply, 'conflict', 'Users still have this role.');
-    if (!(await admin.deleteRole(caller.user.tenantId, key))) return sendError(reply, 'not_found', 'No such role.');
-    await audit(caller, 'role.delete', { key });
-    return reply.code(204).send();
-  });
-
-  const visitorRoute = async (request: import('fastify').FastifyRequest, reply: FastifyReply) => {
-    const caller = await guard(request, reply, 'users.manage');
-    if (!caller) return null;
-    const { id } = request.params as { id: string };
-    return { caller, id };
-  };
-  app.get('/api/visitors/:id/export', async (request, reply) => {
-    const r = await visitorRoute(request, reply);
-    if (!r) return;
-    const data = await admin.exportVisitor(r.caller.user.tenantId, r.id);
-    if (data.sessions.length === 0) return sendError(reply, 'not_found', 'No data is stored for this visitor.');
-    await audit(r.caller, 'visitor.export', { visitorId: r.id });
-    return data;
-  });
-  app.delete('/api/visitors/:id/data', async (request, reply) => {
-    const r = await visitorRoute(request, reply);
-    if (!r) return;
-    const deleted = await admin.deleteVisitor(r.caller.user.tenantId, r.id);
-    await audit(r.caller, 'visitor.delete', { visitorId: r.id, deleted });
-    return { deleted };
-  });
-}
+  route({
+    method: 'DELETE',
+    path: '/visitors/:id/data',
+    permission: 'users.manage',
+    tag: 'visitors',
+    summary: "Delete a visitor's sessions, chat and notes",
+    response: responses.visitorDeleted,
+    async handle({ caller, deps, params, audit }) {
+      const id = params.id ?? '';
+      const deleted = await deps.admin.deleteVisitor(caller.tenantId, id);
+      await audit('visitor.delete', { visitorId: id, deleted });
+      return { deleted };
+    },
+  }),
+];

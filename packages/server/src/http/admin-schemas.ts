@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import * as v from 'valibot';
 import { PERMISSIONS } from '@samepage/protocol';
+import { EVENT_TYPES } from '../relay/events.ts';
 import { sendError } from './errors.ts';
 
 const name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120));
@@ -11,8 +12,53 @@ const origin = v.pipe(
   v.check((s) => s === 'self' || /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(s), 'an origin is like https://shop.example.com, https://*.example.com or self'),
 );
 
+const count = (max: number, fallback: number) =>
+  v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'a whole number'), v.transform(Number), v.transform((n) => Math.min(Math.max(n, 1), max))), String(fallback));
+const epochMs = v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'milliseconds since 1970'), v.transform(Number)));
+const webhookUrl = v.pipe(v.string(), v.maxLength(2000), v.url('a webhook URL is an http(s) URL'));
+const eventList = v.pipe(v.array(v.picklist(EVENT_TYPES)), v.minLength(1));
+
+const siteSchema = v.strictObject({
+  name,
+  allowedOrigins: v.pipe(v.array(origin), v.minLength(1), v.maxLength(50)),
+  redaction: v.optional(v.strictObject({ redact: selectorList, block: selectorList, allow: selectorList })),
+  policy: v.optional(
+    v.strictObject({
+      controlRoles: v.optional(v.array(roleKey)),
+      allowNavigation: v.optional(v.boolean()),
+      allowGuests: v.optional(v.boolean()),
+      recordSessions: v.optional(v.boolean()),
+      allowCustomerStart: v.optional(v.boolean()),
+    }),
+  ),
+});
+
+/** Query strings: validated, and documented in the OpenAPI file, like the bodies. */
+export const queries = {
+  sessions: v.object({
+    limit: count(500, 50),
+    status: v.optional(v.picklist(['live', 'ended'])),
+    site: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    from: epochMs,
+    to: epochMs,
+  }),
+  audit: v.object({
+    action: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    actor: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    session: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    from: epochMs,
+    to: epochMs,
+    limit: count(10_000, 500),
+    format: v.optional(v.picklist(['csv', 'json'])),
+  }),
+};
+
 /** The request bodies of the admin API; the same schemas validate requests and document them. */
 export const schemas = {
+  note: v.strictObject({ text: v.pipe(v.string(), v.trim(), v.minLength(1, 'a note is 1 to 10000 characters'), v.maxLength(10_000, 'a note is 1 to 10000 characters')) }),
+  createToken: v.strictObject({ name, permissions: v.pipe(v.array(v.picklist(PERMISSIONS)), v.minLength(1)) }),
+  createWebhook: v.strictObject({ url: webhookUrl, events: eventList }),
+  updateWebhook: v.strictObject({ url: v.optional(webhookUrl), events: v.optional(eventList), disabled: v.optional(v.boolean()) }),
   createUser: v.strictObject({
     email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(200)),
     name,
@@ -27,20 +73,8 @@ export const schemas = {
   }),
   createRole: v.strictObject({ key: roleKey, title: name, permissions: v.array(v.picklist(PERMISSIONS)) }),
   updateRole: v.strictObject({ title: v.optional(name), permissions: v.optional(v.array(v.picklist(PERMISSIONS))) }),
-  site: v.strictObject({
-    name,
-    allowedOrigins: v.pipe(v.array(origin), v.minLength(1), v.maxLength(50)),
-    redaction: v.optional(v.strictObject({ redact: selectorList, block: selectorList, allow: selectorList })),
-    policy: v.optional(
-      v.strictObject({
-        controlRoles: v.optional(v.array(roleKey)),
-        allowNavigation: v.optional(v.boolean()),
-        allowGuests: v.optional(v.boolean()),
-        recordSessions: v.optional(v.boolean()),
-        allowCustomerStart: v.optional(v.boolean()),
-      }),
-    ),
-  }),
+  site: siteSchema,
+  sitePatch: v.partial(siteSchema),
   retention: v.strictObject({
     sessionsDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),
     chatDays: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3650))),

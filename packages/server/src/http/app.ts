@@ -5,9 +5,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Store } from '../store.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
-import { registerSessionRoutes } from './session-routes.ts';
-import { registerAdminRoutes } from './admin-routes.ts';
-import { registerTenantRoutes } from './tenant-routes.ts';
+import { registerApi } from './api.ts';
+import type { ApiStore } from '../api-store.ts';
 import { registerReplicaCspRoute } from './replica-csp.ts';
 import type { AdminStore } from '../admin-store.ts';
 import type { TenantStore } from '../tenant-store.ts';
@@ -16,6 +15,8 @@ import type { CollabStore } from '../collab-store.ts';
 import type { Relay } from '../relay/relay.ts';
 import { sendError } from './errors.ts';
 import { resolveInside, sendFile } from './static-files.ts';
+import { registerStreamTransport } from './stream-transport.ts';
+import { registerMetricsRoute } from './metrics.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packagesDir = path.resolve(here, '../../..');
@@ -48,12 +49,13 @@ export interface AppDeps {
   collab: CollabStore;
   admin: AdminStore;
   tenants: TenantStore;
+  api: ApiStore;
   relay: Relay;
   log: Logger;
   demoSiteKey: string;
 }
 
-export function buildApp({ config, store, collab, admin, tenants, relay, log, demoSiteKey }: AppDeps): FastifyInstance {
+export function buildApp({ config, store, collab, admin, tenants, api, relay, log, demoSiteKey }: AppDeps): FastifyInstance {
   // Fastify logs each request at info; the relay's own logs are the useful ones.
   const httpLog = log.child({ component: 'http' }, { level: log.level === 'silent' ? 'silent' : 'warn' });
   const app = Fastify({
@@ -69,7 +71,9 @@ export function buildApp({ config, store, collab, admin, tenants, relay, log, de
     // Over TLS (here, or at a trusted proxy): browsers must not fall back to plain HTTP.
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=15552000');
     // Cookies are SameSite=Lax; a custom header is something a cross-site form cannot send.
-    if (request.url.startsWith('/api/') && STATE_CHANGING.has(request.method) && request.headers['x-samepage-csrf'] !== '1') {
+    // /api/v1 authenticates with a bearer token only, never a cookie, so it needs no CSRF header.
+    const tokenApi = request.url.startsWith('/api/v1/');
+    if (request.url.startsWith('/api/') && !tokenApi && STATE_CHANGING.has(request.method) && request.headers['x-samepage-csrf'] !== '1') {
       return sendError(reply, 'csrf_failed');
     }
   });
@@ -89,12 +93,12 @@ export function buildApp({ config, store, collab, admin, tenants, relay, log, de
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  registerStreamTransport(app, { relay, log, maxFrameBytes: config.maxFrameBytes, helloTimeoutMs: config.helloTimeoutMs, maxSockets: config.maxSockets });
+  registerMetricsRoute(app, relay);
 
   registerAuthRoutes(app, config, store);
   const guard = createGuard(store, collab);
-  registerSessionRoutes(app, guard, collab, relay);
-  registerAdminRoutes(app, { guard, store, collab, admin, tenants, relay });
-  registerTenantRoutes(app, { guard, store, admin, tenants, relay });
+  registerApi(app, { config, store, collab, admin, tenants, api, relay }, guard);
   registerReplicaCspRoute(app, guard, store);
 
   app.get('/sdk.js', async (_request, reply) => {

@@ -1,13 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { AdminStore } from '../admin-store.ts';
-import type { Store } from '../store.ts';
 import { DEFAULT_SITE_POLICY } from '../store.ts';
-import type { TenantStore } from '../tenant-store.ts';
-import type { Relay } from '../relay/relay.ts';
 import { purgeTenant } from '../retention.ts';
-import { sendError } from './errors.ts';
-import type { Caller, Guard } from './require-user.ts';
-import { parseBody, schemas } from './admin-schemas.ts';
+import { queries, schemas } from './admin-schemas.ts';
+import { responses } from './api-schemas.ts';
+import { route, type ApiRoute } from './route-table.ts';
 
 function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
@@ -17,97 +12,134 @@ function csvCell(value: unknown): string {
 }
 
 /** Sites, audit, plan and usage, retention. Tenant-scoped, each behind its permission. */
-export function registerTenantRoutes(app: FastifyInstance, deps: { guard: Guard; store: Store; admin: AdminStore; tenants: TenantStore; relay: Relay }) {
-  const { guard, store, admin, tenants, relay } = deps;
-  const audit = (caller: Caller, action: string, detail: Record<string, unknown>) => store.audit(caller.user.tenantId, { type: 'user', id: caller.user.id }, action, null, detail);
+export const tenantRoutes: ApiRoute[] = [
+  route({
+    method: 'GET',
+    path: '/sites',
+    permission: 'sites.manage',
+    tag: 'sites',
+    summary: 'List the sites (site keys, allowed origins, redaction, policy)',
+    response: responses.sites,
+    async handle({ caller, deps }) {
+      const rows = await deps.admin.listSites(caller.tenantId);
+      const sites = await Promise.all(rows.map((r) => deps.store.getSite(caller.tenantId, r.id)));
+      return { sites: sites.filter((s) => s !== null) };
+    },
+  }),
 
-  app.get('/api/sites', async (request, reply) => {
-    const caller = await guard(request, reply, 'sites.manage');
-    if (!caller) return;
-    const rows = await admin.listSites(caller.user.tenantId);
-    const sites = await Promise.all(rows.map((r) => store.getSite(caller.user.tenantId, r.id)));
-    return { sites: sites.filter((s) => s !== null) };
-  });
+  route({
+    method: 'POST',
+    path: '/sites',
+    permission: 'sites.manage',
+    tag: 'sites',
+    summary: 'Create a site; the answer has its site key',
+    body: schemas.site,
+    response: responses.site,
+    status: 201,
+    async handle({ caller, deps, body, audit }) {
+      const site = await deps.store.createSite({ tenantId: caller.tenantId, name: body.name, allowedOrigins: body.allowedOrigins, redaction: body.redaction, policy: body.policy });
+      await audit('site.create', { siteId: site.id, name: site.name, allowedOrigins: site.allowedOrigins, redaction: site.redaction, policy: site.policy });
+      return { site };
+    },
+  }),
 
-  app.post('/api/sites', async (request, reply) => {
-    const caller = await guard(request, reply, 'sites.manage');
-    if (!caller) return;
-    const body = parseBody(schemas.site, request.body, reply);
-    if (!body) return;
-    const site = await store.createSite({ tenantId: caller.user.tenantId, name: body.name, allowedOrigins: body.allowedOrigins, redaction: body.redaction, policy: body.policy });
-    await audit(caller, 'site.create', { siteId: site.id, name: site.name, allowedOrigins: site.allowedOrigins, redaction: site.redaction, policy: site.policy });
-    return reply.code(201).send({ site });
-  });
+  route({
+    method: 'PATCH',
+    path: '/sites/:id',
+    permission: 'sites.manage',
+    tag: 'sites',
+    summary: 'Change a site: allowed origins, redaction rules or policy (policy fields merge)',
+    body: schemas.sitePatch,
+    response: responses.site,
+    async handle({ caller, deps, body, params, request, fail, audit }) {
+      const id = params.id ?? '';
+      const current = await deps.store.getSite(caller.tenantId, id);
+      if (!current) return fail('not_found', 'No such site.');
+      const allowedOrigins = body.allowedOrigins ?? current.allowedOrigins;
+      const policy = { ...DEFAULT_SITE_POLICY, ...current.policy, ...body.policy };
+      await deps.store.updateSite(caller.tenantId, id, { allowedOrigins, redaction: body.redaction, policy });
+      const changed = Object.keys((request.body as object | undefined) ?? {});
+      if (changed.includes('redaction')) await audit('site.redaction_update', { siteId: id, before: current.redaction, after: body.redaction });
+      if (changed.includes('policy')) await audit('site.policy_update', { siteId: id, before: current.policy, after: policy });
+      if (changed.includes('allowedOrigins') || changed.includes('name')) await audit('site.update', { siteId: id, allowedOrigins });
+      return { site: await deps.store.getSite(caller.tenantId, id) };
+    },
+  }),
 
-  app.patch('/api/sites/:id', async (request, reply) => {
-    const caller = await guard(request, reply, 'sites.manage');
-    if (!caller) return;
-    const { id } = request.params as { id: string };
-    const current = await store.getSite(caller.user.tenantId, id);
-    if (!current) return sendError(reply, 'not_found', 'No such site.');
-    const body = parseBody(schemas.site, { name: current.name, allowedOrigins: current.allowedOrigins, ...(request.body as object) }, reply);
-    if (!body) return;
-    const policy = { ...DEFAULT_SITE_POLICY, ...current.policy, ...body.policy };
-    await store.updateSite(caller.user.tenantId, id, { allowedOrigins: body.allowedOrigins, redaction: body.redaction, policy });
-    const changed = Object.keys(request.body as object);
-    if (changed.includes('redaction')) await audit(caller, 'site.redaction_update', { siteId: id, before: current.redaction, after: body.redaction });
-    if (changed.includes('policy')) await audit(caller, 'site.policy_update', { siteId: id, before: current.policy, after: policy });
-    if (changed.includes('allowedOrigins') || changed.includes('name')) await audit(caller, 'site.update', { siteId: id, allowedOrigins: body.allowedOrigins });
-    return { site: await store.getSite(caller.user.tenantId, id) };
-  });
+  route({
+    method: 'GET',
+    path: '/audit',
+    permission: 'audit.view',
+    tag: 'audit',
+    summary: 'Query the audit log (newest first); format=csv or json downloads it',
+    query: queries.audit,
+    response: responses.audit,
+    async handle({ caller, deps, query, reply }) {
+      const entries = await deps.admin.queryAudit(caller.tenantId, {
+        action: query.action || undefined,
+        actorId: query.actor || undefined,
+        sessionId: query.session || undefined,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+      });
+      if (query.format === 'csv') {
+        const header = ['id', 'at', 'time', 'tenant', 'actor_type', 'actor_id', 'action', 'session', 'detail'];
+        const lines = entries.map((e) => [e.id, e.at, new Date(e.at).toISOString(), e.tenantId, e.actorType, e.actorId, e.action, e.sessionId, e.detail].map(csvCell).join(','));
+        reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="samepage-audit.csv"');
+        return [header.join(','), ...lines].join('\n') + '\n';
+      }
+      if (query.format === 'json') reply.header('content-disposition', 'attachment; filename="samepage-audit.json"');
+      return { entries };
+    },
+  }),
 
-  app.get('/api/audit', async (request, reply) => {
-    const caller = await guard(request, reply, 'audit.view');
-    if (!caller) return;
-    const q = request.query as Record<string, string | undefined>;
-    const num = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) : undefined);
-    const entries = await admin.queryAudit(caller.user.tenantId, {
-      action: q.action || undefined,
-      actorId: q.actor || undefined,
-      sessionId: q.session || undefined,
-      from: num(q.from),
-      to: num(q.to),
-      limit: Math.min(num(q.limit) ?? 500, 10_000),
-    });
-    if (q.format === 'csv') {
-      const header = ['id', 'at', 'time', 'tenant', 'actor_type', 'actor_id', 'action', 'session', 'detail'];
-      const lines = entries.map((e) => [e.id, e.at, new Date(e.at).toISOString(), e.tenantId, e.actorType, e.actorId, e.action, e.sessionId, e.detail].map(csvCell).join(','));
-      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="samepage-audit.csv"');
-      return [header.join(','), ...lines].join('\n') + '\n';
-    }
-    if (q.format === 'json') reply.header('content-disposition', 'attachment; filename="samepage-audit.json"');
-    return { entries };
-  });
+  route({
+    method: 'GET',
+    path: '/usage',
+    permission: 'billing.view',
+    tag: 'usage',
+    summary: 'The plan, seats in use, live sessions and daily/monthly session counts',
+    response: responses.usage,
+    async handle({ caller, deps }) {
+      const { tenantId } = caller;
+      const [plan, seatsUsed, usage] = await Promise.all([deps.tenants.getPlan(tenantId), deps.tenants.countActiveAgents(tenantId), deps.tenants.usage(tenantId)]);
+      return { plan, seatsUsed, liveSessions: deps.relay.liveSessionCount(tenantId), daily: usage.daily, monthly: usage.monthly };
+    },
+  }),
 
-  app.get('/api/usage', async (request, reply) => {
-    const caller = await guard(request, reply, 'billing.view');
-    if (!caller) return;
-    const tenantId = caller.user.tenantId;
-    const [plan, seatsUsed, usage] = await Promise.all([tenants.getPlan(tenantId), tenants.countActiveAgents(tenantId), tenants.usage(tenantId)]);
-    const liveSessions = [...relay.sessions.values()].filter((s) => s.tenantId === tenantId && !s.ended).length;
-    return { plan, seatsUsed, liveSessions, daily: usage.daily, monthly: usage.monthly };
-  });
+  route({
+    method: 'GET',
+    path: '/settings/retention',
+    permission: 'users.manage',
+    tag: 'settings',
+    summary: 'Retention settings',
+    on: ['console'],
+    handle: async ({ caller, deps }) => ({ retention: await deps.tenants.getRetention(caller.tenantId) }),
+  }),
 
-  app.get('/api/settings/retention', async (request, reply) => {
-    const caller = await guard(request, reply, 'users.manage');
-    if (!caller) return;
-    return { retention: await tenants.getRetention(caller.user.tenantId) };
-  });
+  route({
+    method: 'PUT',
+    path: '/settings/retention',
+    permission: 'users.manage',
+    tag: 'settings',
+    summary: 'Change retention settings',
+    body: schemas.retention,
+    on: ['console'],
+    async handle({ caller, deps, body, audit }) {
+      await deps.tenants.setRetention(caller.tenantId, body);
+      await audit('settings.retention_update', { retention: body });
+      return { retention: body };
+    },
+  }),
 
-  app.put('/api/settings/retention', async (request, reply) => {
-    const caller = await guard(request, reply, 'users.manage');
-    if (!caller) return;
-    const body = parseBody(schemas.retention, request.body, reply);
-    if (!body) return;
-    await tenants.setRetention(caller.user.tenantId, body);
-    await audit(caller, 'settings.retention_update', { retention: body });
-    return { retention: body };
-  });
-
-  app.post('/api/settings/retention/purge', async (request, reply) => {
-    const caller = await guard(request, reply, 'users.manage');
-    if (!caller) return;
-    const deleted = await purgeTenant(caller.user.tenantId, tenants, admin, store);
-    return { deleted };
-  });
-}
+  route({
+    method: 'POST',
+    path: '/settings/retention/purge',
+    permission: 'users.manage',
+    tag: 'settings',
+    summary: 'Apply retention now',
+    on: ['console'],
+    handle: async ({ caller, deps }) => ({ deleted: await purgeTenant(caller.tenantId, deps.tenants, deps.admin, deps.store) }),
+  }),
+];

@@ -201,6 +201,7 @@ export class AgentHandler implements MessageHandler {
 
   /** Leaves the session without telling anyone (it moved to another node). */
   detach(): void {
+    this.peer.stopFlow();
     if (this.session && this.member) this.session.members.delete(this.member.participant.id);
     this.session = null;
     this.member = null;
@@ -247,7 +248,8 @@ export class AgentHandler implements MessageHandler {
       visitor: session.visitor,
       policy: session.policy,
     });
-    for (const frame of session.cache.snapshot()) this.peer.sendFrame(frame);
+    this.peer.watchFlow(this.relay.viewerFlow(session, this.peer));
+    this.peer.sendSnapshot(session.cache.snapshot());
     session.toEveryone({ type: 'participant_joined', participant }, participant.id);
     this.relay.clusterRouter.save(session);
     if (this.peer.remoteNode) this.relay.cluster.send(this.peer.remoteNode, { t: 'linked', conn: this.peer.connId, sid: session.id, participant });
@@ -257,6 +259,7 @@ export class AgentHandler implements MessageHandler {
     const onError = (err: unknown) => this.log.error({ err }, 'could not record join');
     store.recordParticipantJoin({ id: participant.id, tenantId: session.tenantId, sessionId: session.id, userId: this.user.id, name: this.user.name, role: 'agent' }).catch(onError);
     store.audit(session.tenantId, { type: 'user', id: this.user.id }, 'session.join', session.id, { participantId: participant.id, via }).catch(onError);
+    this.relay.events.emit(session.tenantId, 'participant.joined', { sessionId: session.id, participant: { id: participant.id, name: participant.name, role: participant.role, userId: this.user.id }, via });
   }
 
   /**
@@ -274,7 +277,7 @@ export class AgentHandler implements MessageHandler {
       session.host?.sendMessage({ type: 'keyframe_needed', reason: 'viewer_resync' });
       return;
     }
-    for (const frame of frames) this.peer.sendFrame(frame);
+    this.peer.sendSnapshot(frames);
   }
 
   private leave(reason: string): void {
@@ -283,6 +286,7 @@ export class AgentHandler implements MessageHandler {
     if (!session || !member) return;
     this.session = null;
     this.member = null;
+    this.peer.stopFlow();
     session.members.delete(member.participant.id);
     if (session.ended) return;
     session.apply({ type: 'agent_left' });

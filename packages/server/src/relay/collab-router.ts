@@ -99,6 +99,9 @@ export class CollabRouter {
         if (!change.ok) return peer.fail('conflict', change.reason);
         session.announceControl(change.reason);
         void audit(message.type === 'control_grant' ? 'control.granted' : 'control.denied', { participantId: message.participantId });
+        if (message.type === 'control_grant') {
+          this.relay.events.emit(session.tenantId, 'control.granted', { sessionId: session.id, participant: { id: message.participantId, name: session.participantName(message.participantId) } });
+        }
         return;
       }
       case 'control_revoke': {
@@ -138,7 +141,10 @@ export class CollabRouter {
         session.chatWrites = session.chatWrites
           .then(() => this.relay.deps.collab.appendChat(session.tenantId, session.id, chat))
           .catch((err: unknown) => session.log.error({ err }, 'could not store chat message'))
-          .then(() => session.toEveryone({ type: 'chat_message', message: chat }));
+          .then(() => {
+            session.toEveryone({ type: 'chat_message', message: chat });
+            this.relay.events.emit(session.tenantId, 'message.created', { sessionId: session.id, message: { id: chat.id, seq: chat.seq, from: chat.from, text: chat.text, at: chat.at } });
+          });
         return;
       }
       case 'chat_typing':

@@ -39,12 +39,14 @@ export class GuestHandler implements MessageHandler {
       chat: session.chat.all(),
       policy: session.policy,
     });
-    for (const frame of session.cache.snapshot()) this.peer.sendFrame(frame);
+    this.peer.watchFlow(this.relay.viewerFlow(session, this.peer));
+    this.peer.sendSnapshot(session.cache.snapshot());
     session.toEveryone({ type: 'participant_joined', participant }, participant.id);
     this.log.info({ sessionId: session.id }, 'guest joined');
     this.relay.deps.store
       .recordParticipantJoin({ id: participant.id, tenantId: session.tenantId, sessionId: session.id, userId: null, name: participant.name, role: 'guest' })
       .catch((err: unknown) => this.log.error({ err }, 'could not record guest'));
+    this.relay.events.emit(session.tenantId, 'participant.joined', { sessionId: session.id, participant: { id: participant.id, name: participant.name, role: participant.role, userId: null }, via: 'guest_invite' });
   }
 
   onMessage(message: ClientMessage): void {
@@ -56,7 +58,7 @@ export class GuestHandler implements MessageHandler {
       return;
     }
     if (message.type === 'keyframe_request') {
-      for (const frame of session.cache.snapshot()) this.peer.sendFrame(frame);
+      this.peer.sendSnapshot(session.cache.snapshot());
       return;
     }
     if (message.type === 'leave') return this.peer.close(1000, 'left');
@@ -72,6 +74,7 @@ export class GuestHandler implements MessageHandler {
     const session = this.session;
     const member = this.member;
     if (!session || !member) return;
+    this.peer.stopFlow();
     session.members.delete(member.participant.id);
     if (!session.ended) session.toEveryone({ type: 'participant_left', participantId: member.participant.id, reason: 'left' });
     this.relay.deps.store.recordParticipantLeave(session.tenantId, member.participant.id).catch(() => undefined);

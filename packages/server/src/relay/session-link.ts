@@ -25,6 +25,16 @@ export class SessionLink {
   open(via: string, participant?: Participant): void {
     this.participant = participant ?? null;
     this.relay.clusterRouter.links.set(this.peer.connId, this);
+    // The cache lives on the home: a viewer that fell behind asks it for a keyframe and gets
+    // no deltas until one arrives.
+    this.peer.watchFlow({
+      maxBufferedBytes: this.relay.deps.config.viewerMaxBufferedBytes,
+      stats: this.relay.flow,
+      resync: () => {
+        this.forward({ type: 'keyframe_request' });
+        return null;
+      },
+    });
     this.sendAttach(via);
   }
 
@@ -80,6 +90,7 @@ export class SessionLink {
   }
 
   private drop(): void {
+    this.peer.stopFlow();
     if (this.relay.clusterRouter.links.get(this.peer.connId) === this) this.relay.clusterRouter.links.delete(this.peer.connId);
     this.onGone();
   }
