@@ -6,6 +6,7 @@
  * stdout: a table, or with --json exactly one JSON object. Progress goes to stderr.
  */
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   const steady = perSide(() => ({ 1: [] as SteadyResult[], 5: [] as SteadyResult[] }));
   const snapshots = perSide(() => Object.fromEntries(SNAPSHOT_SIZES.map((n) => [n, [] as SnapshotResult[]])) as Record<number, SnapshotResult[]>);
   const joins = perSide(() => ({ button: [] as number[], url: [] as number[] }));
+  let slowNetwork: Record<string, unknown> | null = null;
 
   try {
     // Snapshot cost, 1k / 10k / 50k nodes.
@@ -169,10 +171,27 @@ async function main(): Promise<void> {
         }
       }
     }
+    // The customer behind a throttled link (bench/slow-network/); Samepage only.
+    if (SIDES.includes('samepage') && process.env.BENCH_SKIP_SLOW_NETWORK !== '1') {
+      const { runSlowNetwork } = await import('./slow-network/run.ts');
+      slowNetwork = await runSlowNetwork(browser, web, bundles, { quick: QUICK, log });
+    }
   } finally {
     for (const name of SIDES) await sides[name]?.close().catch(() => undefined);
     await browser.close();
     await web.close();
+  }
+
+  // The load test (bench/load/) in its own processes, --quick; BENCH_SKIP_LOAD=1 skips it.
+  let load: unknown = null;
+  if (process.env.BENCH_SKIP_LOAD !== '1') {
+    log('load test (npm run bench:load -- --quick --json)');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/load/run.ts'), '--json', '--quick'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 10 * 60_000 });
+    try {
+      load = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? 'null');
+    } catch {
+      fail('load test', new Error(`no JSON (exit ${run.status})`));
+    }
   }
 
   // Aggregate: each figure is the median over runs.
@@ -253,11 +272,17 @@ async function main(): Promise<void> {
       snapshot: snapshots,
     },
     errors,
+    slow_network: slowNetwork,
+    load,
     elapsed_s: round((Date.now() - started) / 1000, 0),
   };
 
   if (JSON_OUT) process.stdout.write(JSON.stringify(result) + '\n');
-  else process.stdout.write(renderTable(result) + '\n');
+  else {
+    process.stdout.write(renderTable(result) + '\n');
+    for (const [name, r] of Object.entries(slowNetwork ?? {})) process.stdout.write(`slow network ${name}: ${JSON.stringify(r)}\n`);
+    if (load) process.stdout.write(`load (quick): ${JSON.stringify(load)}\n`);
+  }
   if (errors.length) log(`${errors.length} error(s):\n  ${errors.join('\n  ')}`);
 }
 

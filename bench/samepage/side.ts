@@ -44,8 +44,16 @@ function tapFrames(page: Page, serverUrl: string): FrameLog {
   return log;
 }
 
-export async function createSamepageSide(browser: Browser, web: StaticServer, bundles: { page: string; probe: string }): Promise<Side> {
+export interface SamepageSideOptions {
+  /** The Samepage origin the customer's page uses (e.g. a throttling proxy in front of the server). */
+  customerServer?(server: { url: string; port: number }): Promise<string>;
+  /** Called with each customer tab before it loads the page (init scripts, bindings). */
+  prepareCustomerPage?(page: Page): Promise<void>;
+}
+
+export async function createSamepageSide(browser: Browser, web: StaticServer, bundles: { page: string; probe: string }, options: SamepageSideOptions = {}): Promise<Side> {
   const server = await startServer({ env: { JOIN_ATTEMPTS_PER_MINUTE: '10000', LOGIN_ATTEMPTS_PER_MINUTE: '10000' } });
+  const customerUrl = options.customerServer ? await options.customerServer(server) : server.url;
   const demo = await server.store.findSiteByKey(server.demoSiteKey);
   if (!demo) throw new Error('the demo site is missing');
   const site = await server.store.createSite({ tenantId: demo.tenantId, name: 'bench', allowedOrigins: [web.origin] });
@@ -55,7 +63,7 @@ export async function createSamepageSide(browser: Browser, web: StaticServer, bu
     const path = `/sp/customer-${nodes}.html`;
     if (!pages.has(nodes)) {
       pages.add(nodes);
-      const head = `<script src="/bench/page.js"></script><script src="${server.url}/sdk.js" data-site-key="${site.siteKey}" async></script>`;
+      const head = `<script src="/bench/page.js"></script><script src="${customerUrl}/sdk.js" data-site-key="${site.siteKey}" async></script>`;
       web.set(path, generatePage({ nodes, head, title: `Samepage ${nodes}` }).html);
     }
     return path;
@@ -64,7 +72,8 @@ export async function createSamepageSide(browser: Browser, web: StaticServer, bu
 
   const openTab = async (context: BrowserContext, nodes: number): Promise<{ page: Page; frames: FrameLog }> => {
     const page = await context.newPage();
-    const frames = tapFrames(page, server.url);
+    await options.prepareCustomerPage?.(page);
+    const frames = tapFrames(page, customerUrl);
     await page.goto(`${web.origin}${pagePath(nodes)}`);
     await page.waitForFunction(() => typeof (window as CustomerWindow).Samepage?.startSession === 'function', null, { timeout: 10_000 });
     return { page, frames };
