@@ -10,9 +10,29 @@ import { HomePage } from './pages/HomePage.tsx';
 import { installReplicaTestHook } from './replica/test-hook.ts';
 
 // The live view carries the replayer (most of the bundle): load it only when a session starts.
-const loadSessionPage = () => import('./pages/SessionPage.tsx');
+type SessionPageModule = typeof import('./pages/SessionPage.tsx');
+let sessionPageModule: SessionPageModule | null = null;
+const loadSessionPage = () =>
+  import('./pages/SessionPage.tsx').then((m) => {
+    sessionPageModule = m;
+    return m;
+  });
 const preloadSessionPage = () => void loadSessionPage();
-const SessionPage = lazy(async () => ({ default: (await loadSessionPage()).SessionPage }));
+const LazySessionPage = lazy(async () => ({ default: (await loadSessionPage()).SessionPage }));
+
+/**
+ * The live view, without a Suspense boundary once its code is loaded (it is preloaded at sign-in):
+ * React throttles a Suspense reveal by up to 300 ms, which was most of the join time.
+ */
+function SessionPageOrLoading({ sessionId, loading }: { sessionId: string; loading: string }) {
+  const loaded = sessionPageModule;
+  if (loaded) return <loaded.SessionPage sessionId={sessionId} />;
+  return (
+    <Suspense fallback={<div className="boot">{loading}</div>}>
+      <LazySessionPage sessionId={sessionId} />
+    </Suspense>
+  );
+}
 const WatchPage = lazy(async () => ({ default: (await import('./pages/WatchPage.tsx')).WatchPage }));
 const PastSessionPage = lazy(async () => ({ default: (await import('./pages/PastSessionPage.tsx')).PastSessionPage }));
 const AdminRoutes = lazy(async () => ({ default: (await import('./pages/admin/AdminRoutes.tsx')).AdminRoutes }));
@@ -101,9 +121,7 @@ export function App() {
             <AdminRoutes route={route} user={auth.user} />
           </Suspense>
         ) : route.name === 'session' ? (
-          <Suspense fallback={<div className="boot">{t.loading}</div>}>
-            <SessionPage sessionId={route.sessionId} />
-          </Suspense>
+          <SessionPageOrLoading sessionId={route.sessionId} loading={t.loading} />
         ) : route.name === 'session_detail' ? (
           <Suspense fallback={<div className="boot">{t.loading}</div>}>
             <PastSessionPage sessionId={route.sessionId} />

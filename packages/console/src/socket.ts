@@ -1,5 +1,6 @@
 /** A thin WebSocket wrapper for the console: JSON messages validated on arrival, binary DOM frames. */
 import { decodeServerMessage, encodeMessage, type ClientMessage, type ServerMessage } from '@samepage/protocol';
+import { openWithFallback } from './stream-socket.ts';
 
 export interface AgentSocketHandlers {
   onOpen(): void;
@@ -18,7 +19,12 @@ export function socketUrl(location: Pick<Location, 'protocol' | 'host'>): string
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
 }
 
+/** A WebSocket, or HTTP streaming where WebSockets are blocked (stream-socket.ts). */
 export function openAgentSocket(url: string, handlers: AgentSocketHandlers): AgentSocket {
+  return openWithFallback(url, handlers, openWebSocket);
+}
+
+function openWebSocket(url: string, handlers: AgentSocketHandlers): AgentSocket {
   const ws = new WebSocket(url);
   ws.binaryType = 'arraybuffer';
   let closed = false;

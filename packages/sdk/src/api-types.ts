@@ -2,7 +2,7 @@
  * Types shared by the loader (sdk.js) and the capture bundle (capture.js). Types only: the
  * two bundles are built separately and talk through a private hook on `window.Samepage`.
  */
-import type { ChatMessage, EndedBy, ErrorCode, Participant, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
+import type { ChatMessage, EndedBy, ErrorCode, Participant, SitePolicyPublic, SiteTheme, VisitorIdentity } from '@samepage/protocol';
 
 export type SessionState = 'idle' | 'starting' | 'waiting' | 'active' | 'ended';
 
@@ -84,7 +84,14 @@ export interface SamepageOptions {
   /** The Samepage server's origin, e.g. "https://help.example.com". */
   server?: string;
   widget?: boolean;
+  /** "en", "fr", "de" or "es" (others fall back to the page's lang, the browser's, then English). */
   lang?: string;
+  /**
+   * Brand colour (#rrggbb), logo URL, corner, light/dark/auto mode and texts to use instead of
+   * ours (by key, see i18n/en.ts). Wins over the theme set in the console.
+   * @example Samepage.init({ theme: { brandColor: '#0f766e', position: 'bottom-left', mode: 'auto', text: { getHelp: 'Talk to us' } } });
+   */
+  theme?: SiteTheme;
   /** The presence socket that lets agents offer help before a session (default true). */
   presence?: boolean;
   /** After this long without input the customer shows as idle to agents (default 60 000 ms). */
@@ -102,6 +109,7 @@ export interface ResolvedConfig {
   presence: boolean;
   idleAfterMs: number;
   canvasFps: number;
+  theme: SiteTheme;
 }
 
 /** What the loader hands to the capture bundle. */
@@ -115,6 +123,10 @@ export interface CaptureHost {
   report(error: unknown, code?: SamepageError['code']): void;
   /** Loads another of our bundles (e.g. /sdk/collab.js); resolves with what it registers. */
   loadBundle(path: string): Promise<unknown>;
+  /** The widget's texts in force, set by capture.js and shared with collab.js (text.ts). */
+  texts?: Record<string, string>;
+  /** collab.js adds its English texts (then translated and overridden like the others). */
+  addTexts?: (english: Record<string, string>) => void;
 }
 
 /** What the capture bundle gives back to the loader. */

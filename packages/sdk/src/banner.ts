@@ -1,29 +1,34 @@
 /**
  * The bar at the top of the customer's tab during a session: who is viewing (agents by name,
  * guests marked), who is controlling with "Take back control", whether the session is recorded,
- * and the Chat, "Invite a friend" and Stop buttons.
+ * and the Chat, "Invite a friend" and Stop buttons. In the brand colour; wraps on small screens.
  */
 import type { Participant } from '@samepage/protocol';
 import type { SamepageSnapshot } from './api-types.ts';
-import { button, el, liveRegion } from './widget-dom.ts';
+import { t } from './text.ts';
+import { button, el } from './widget-dom.ts';
 
 export const BANNER_CSS =
   '.sp-banner{pointer-events:auto;position:fixed;top:12px;left:50%;transform:translateX(-50%);display:flex;align-items:center;gap:10px;' +
-  'padding:6px 6px 6px 16px;border-radius:999px;background:#2563eb;color:#fff;font-size:14px;font-weight:500;' +
-  'box-shadow:0 10px 30px rgba(37,99,235,.35);max-width:calc(100vw - 24px);white-space:nowrap}' +
-  '.sp-banner.sp-controlled{background:#1e293b;box-shadow:0 10px 30px rgba(15,23,42,.35),0 0 0 3px #f59e0b}' +
+  'padding:6px 6px 6px 16px;border-radius:999px;background:var(--sp-brand);color:var(--sp-on);font-size:14px;font-weight:500;' +
+  'box-shadow:0 10px 30px rgba(15,23,42,.3);max-width:calc(100vw - 24px);white-space:nowrap}' +
+  '.sp-banner :focus-visible{outline-color:var(--sp-on)}' +
+  '.sp-banner.sp-controlled{background:#1e293b;color:#fff;box-shadow:0 10px 30px rgba(15,23,42,.35),0 0 0 3px #f59e0b}' +
+  '.sp-controlled :focus-visible{outline-color:#fbbf24}' +
   '.sp-controlled .sp-dot{background:#f59e0b;box-shadow:0 0 0 3px rgba(245,158,11,.35)}' +
-  '.sp-text{display:flex;flex-direction:column;line-height:1.25;overflow:hidden;text-overflow:ellipsis;margin-right:4px}' +
-  '.sp-text small{font-size:11.5px;font-weight:500;opacity:.85}' +
+  '.sp-text{display:flex;flex-direction:column;line-height:1.25;overflow:hidden;text-overflow:ellipsis;margin-right:4px;min-width:0}' +
+  '.sp-text small{font-size:11.5px;font-weight:500}' +
   '.sp-dot{width:8px;height:8px;border-radius:50%;background:#4ade80;box-shadow:0 0 0 3px rgba(74,222,128,.3);flex:none}' +
-  '.sp-pill{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:7px 13px;font-size:13px;font-weight:600;background:rgba(255,255,255,.16);color:#fff;position:relative}' +
-  '.sp-pill:hover{background:rgba(255,255,255,.26)}.sp-pill:focus-visible,.sp-stop:focus-visible,.sp-takeback:focus-visible{outline:3px solid #bfdbfe;outline-offset:2px}' +
-  '.sp-pill[aria-expanded=true]{background:#fff;color:#1d4ed8}' +
-  '.sp-badge{position:absolute;top:-4px;right:-4px;min-width:18px;height:18px;padding:0 5px;border-radius:9px;background:#ef4444;color:#fff;font-size:11px;line-height:18px;text-align:center}' +
+  '.sp-pill{pointer-events:auto;cursor:pointer;border:1px solid;border-radius:999px;padding:6px 12px;font-size:13px;font-weight:600;background:none;color:inherit;position:relative}' +
+  '.sp-pill:hover{background:rgba(127,127,127,.2)}' +
+  '.sp-pill[aria-expanded=true]{background:var(--sp-on);color:var(--sp-brand);border-color:var(--sp-on)}' +
+  '.sp-controlled .sp-pill[aria-expanded=true]{background:#fff;color:#1e293b}' +
+  '.sp-badge{position:absolute;top:-6px;right:-6px;min-width:18px;height:18px;padding:0 5px;border-radius:9px;background:#b91c1c;color:#fff;font-size:11px;line-height:18px;text-align:center}' +
   '.sp-stop{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:7px 14px;font-size:13px;font-weight:700;background:#fff;color:#b91c1c}' +
   '.sp-stop:hover{background:#fee2e2}' +
   '.sp-takeback{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:7px 14px;font-size:13px;font-weight:700;background:#f59e0b;color:#1e293b}' +
-  '.sp-takeback:hover{background:#fbbf24}';
+  '.sp-takeback:hover{background:#fbbf24}' +
+  '@media (max-width:560px){.sp-banner{left:8px;right:8px;top:8px;transform:none;max-width:none;flex-wrap:wrap;white-space:normal;border-radius:18px;padding:8px 8px 8px 14px}.sp-text{flex:1 1 60%}}';
 
 export interface BannerActions {
   stop(): void;
@@ -37,13 +42,13 @@ export interface BannerExtras {
   chatOpen: boolean;
 }
 
-const nameOf = (p: Participant): string => (p.role === 'guest' ? `${p.name || 'A friend'} (guest)` : p.name || 'An agent');
+const nameOf = (p: Participant): string => (p.role === 'guest' ? t('guest', { name: p.name || t('aFriend') }) : p.name || t('anAgent'));
 
 /** "Ann", "Ann and Bob", "Ann, Bob and Cy (guest)" + "is/are viewing this tab". */
 export function formatViewers(participants: readonly Participant[]): string {
   const names = participants.map(nameOf);
-  if (names.length <= 1) return `${names[0] ?? 'An agent'} is viewing this tab`;
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are viewing this tab`;
+  if (names.length <= 1) return t('viewingOne', { names: names[0] ?? t('anAgent') });
+  return t('viewingMany', { names: `${names.slice(0, -1).join(', ')} ${t('and')} ${names[names.length - 1]}` });
 }
 
 /**
@@ -55,24 +60,24 @@ export function renderBanner(snapshot: SamepageSnapshot, extras: BannerExtras, a
   const controller = controllerId ? snapshot.participants.find((p) => p.id === controllerId) : undefined;
   const banner = el('div', controllerId ? 'sp-banner sp-controlled' : 'sp-banner');
   banner.setAttribute('role', 'region');
-  banner.setAttribute('aria-label', 'Samepage session');
-  const text = liveRegion(el('span', 'sp-text'));
-  text.append(el('span', 'sp-names', controllerId ? `${controller?.name || 'An agent'} is controlling this tab` : formatViewers(snapshot.participants)));
-  if (snapshot.policy?.recorded) text.append(el('small', '', 'This session is recorded'));
+  banner.setAttribute('aria-label', t('sessionLabel'));
+  const text = el('span', 'sp-text');
+  text.append(el('span', 'sp-names', controllerId ? t('controlling', { name: controller?.name || t('anAgent') }) : formatViewers(snapshot.participants)));
+  if (snapshot.policy?.recorded) text.append(el('small', '', t('recorded')));
   banner.append(el('span', 'sp-dot'), text);
-  if (controllerId) banner.append(button('sp-takeback', 'Take back control', actions.takeBack));
-  const chat = button('sp-pill sp-chat-btn', 'Chat', actions.toggleChat);
+  if (controllerId) banner.append(button('sp-takeback', t('takeBack'), actions.takeBack));
+  const chat = button('sp-pill sp-chat-btn', t('chat'), actions.toggleChat);
   updateChatButton(chat, extras);
   banner.append(chat);
-  if (snapshot.policy?.allowGuests && !controllerId) banner.append(button('sp-pill', 'Invite a friend', actions.invite));
-  banner.append(button('sp-stop', 'Stop', actions.stop, 'Stop sharing'));
+  if (snapshot.policy?.allowGuests && !controllerId) banner.append(button('sp-pill', t('invite'), actions.invite));
+  banner.append(button('sp-stop', t('stop'), actions.stop, t('stopLabel')));
   return banner;
 }
 
 /** Updates the Chat button in place (re-creating it would lose keyboard focus). */
 export function updateChatButton(chat: HTMLButtonElement, extras: BannerExtras): void {
   chat.setAttribute('aria-expanded', String(extras.chatOpen));
-  chat.setAttribute('aria-label', extras.unread ? `Chat, ${extras.unread} new` : 'Chat');
+  chat.setAttribute('aria-label', extras.unread ? t('chatUnread', { count: extras.unread }) : t('chat'));
   chat.querySelector('.sp-badge')?.remove();
   if (extras.unread) chat.append(el('span', 'sp-badge', String(Math.min(extras.unread, 99))));
 }

@@ -72,7 +72,10 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
   }
   const rec = recorder;
   return {
-    takeKeyframe: () => rec.takeFullSnapshot(),
+    takeKeyframe: () => {
+      rec.takeFullSnapshot();
+      motion.resendVisualViewport();
+    },
     advanceTo: (floor) => writer.advanceTo(floor),
     stop() {
       rec.stop();

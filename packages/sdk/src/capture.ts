@@ -1,6 +1,7 @@
 /**
  * capture.js, loaded by the loader when a session starts or resumes, or when an agent asks to
- * see the tab. It streams the page and shows the widget; the collaboration features come from
+ * see the tab. It streams the page; the built-in UI comes from widget.js (widget on only), its
+ * texts in the customer's language from i18n/<lang>.js, and the collaboration features from
  * collab.js, fetched as soon as a session starts. Registers with the loader through the
  * private hook on `window.Samepage` and adds no global of its own.
  */
@@ -9,13 +10,40 @@ import type { CollabFactory, CollabModule } from './collab-types.ts';
 import { createPointerLayer, type PointerLayer } from './pointer-layer.ts';
 import { getNodeById } from './recorder.ts';
 import { createSessionController } from './session.ts';
-import { mountWidget, type Widget } from './widget.ts';
+import { json } from './safe-json.ts';
+import { repairJson } from './pristine.ts';
+import { mountLayers, type Widget } from './layers.ts';
+import type { WidgetModule, WidgetUi } from './widget.ts';
+import { useTexts } from './text.ts';
+import { resolveTheme } from './theme.ts';
 
 const COLLAB_PATH = '/sdk/collab.js';
 /** Server messages kept while collab.js loads; a session's first seconds need far fewer. */
 const MAX_EARLY = 1000;
 
 const createCapture: CaptureFactory = (host: CaptureHost) => {
+  repairJson();
+  // The texts: English, then the customer's language (/sdk/i18n/<lang>.js), then the theme's
+  // overrides. One object, shared with collab.js (which adds its English texts) through the host.
+  const english: Record<string, string> = {};
+  const texts: Record<string, string> = (host.texts = {});
+  useTexts(texts);
+  let language: Record<string, string> = {};
+  const applyTexts = (): void => {
+    const overrides = resolveTheme(host).text ?? {};
+    for (const key of Object.keys(english)) {
+      const text = overrides[key] ?? language[key];
+      texts[key] = typeof text === 'string' && text ? text : english[key]!;
+    }
+  };
+  host.addTexts = (defaults) => {
+    Object.assign(english, defaults);
+    applyTexts();
+  };
+  // Until widget.js and the language are here, draw nothing (the loader's button stays).
+  let uiReady = !host.config.widget;
+  let ui: WidgetUi | null = null;
+  let requestedBy: string | null = null;
   let widget: Widget | null = null;
   let pointers: PointerLayer | null = null;
   let collab: CollabModule | null = null;
@@ -63,27 +91,47 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
     loadCollab().catch((error: unknown) => host.report(error));
   };
 
+  const actions = {
+    start: () => void controller.start().catch(() => undefined), // reported via onError
+    cancel: () => void session.end(),
+    stop: () => void session.end(),
+    takeBack: guard(() => collab?.control.revoke()),
+    toggleChat: () => withCollab((c) => c.toggleChat()),
+    invite: () => withCollab((c) => c.showInvite()),
+  };
+  let widgetModule: WidgetModule | null = null;
+
   // The widget's root is created lazily: with data-widget off it exists only for pointers and drawings.
   function ensureUi(): Widget | null {
-    if (widget) return widget;
-    const root = host.widgetRoot();
-    if (!root) return null;
-    widget = mountWidget(root, host.config.widget, {
-      start: () => void controller.start().catch(() => undefined), // reported via onError
-      cancel: () => void session.end(),
-      stop: () => void session.end(),
-      takeBack: guard(() => collab?.control.revoke()),
-      toggleChat: () => withCollab((c) => c.toggleChat()),
-      invite: () => withCollab((c) => c.showInvite()),
-    });
-    pointers = createPointerLayer(widget.pointerContainer);
+    if (!widget) {
+      const root = host.widgetRoot();
+      if (!root) return null;
+      const layers = mountLayers(root);
+      widget = { ...layers, setChat: (extras) => ui?.setChat(extras) };
+      pointers = createPointerLayer(layers.pointerContainer);
+    }
+    if (!ui && widgetModule && host.config.widget) {
+      ui = widgetModule.create(widget, actions, () => resolveTheme(host), texts);
+      ui.setRequestedBy(requestedBy);
+    }
     return widget;
   }
 
+  let themeKey = '';
   const render = guard(() => {
+    if (!uiReady) return;
+    const theme = json().stringify(resolveTheme(host));
+    if (theme !== themeKey) {
+      themeKey = theme;
+      applyTexts();
+    }
     if (host.config.widget || widget) ensureUi();
-    widget?.render(host.snapshot());
+    ui?.render(host.snapshot());
   });
+  const setRequestedBy = (name: string | null): void => {
+    requestedBy = name;
+    ui?.setRequestedBy(name);
+  };
 
   const session = createSessionController(
     host,
@@ -101,7 +149,7 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
       onEnded: guard(() => {
         early = [];
         collab?.onEnded();
-        widget?.setRequestedBy(null);
+        setRequestedBy(null);
         host.update({ control: { controllerId: null, pending: [] } });
       }),
     },
@@ -117,7 +165,7 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
     start(options) {
       if (options?.requestId) {
         ensureUi();
-        widget?.setRequestedBy(options.agentName ?? '');
+        setRequestedBy(options.agentName ?? '');
       }
       const started = session.start(options);
       loadCollab().catch((error: unknown) => host.report(error));
@@ -144,6 +192,22 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
     promptCobrowse: (request) => loadCollab().then((c) => c.promptCobrowse(request)),
   };
 
+  if (!uiReady) {
+    const lang = host.config.lang;
+    Promise.all([
+      host.loadBundle('/sdk/widget.js').then((m) => {
+        widgetModule = m as WidgetModule;
+        host.addTexts?.(widgetModule.texts);
+      }),
+      lang === 'en' ? null : host.loadBundle(`/sdk/i18n/${lang}.js`).then((strings) => void (language = strings as Record<string, string>)),
+    ])
+      .catch((error: unknown) => host.report(error))
+      .finally(() => {
+        uiReady = true;
+        themeKey = '';
+        render();
+      });
+  }
   if (host.config.widget) render();
   return controller;
 };

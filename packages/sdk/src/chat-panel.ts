@@ -5,24 +5,25 @@
  */
 import type { ChatMessage, Participant } from '@samepage/protocol';
 import type { ChatApi } from './api-types.ts';
+import { t } from './text.ts';
 import { button, el } from './widget-dom.ts';
 
 export const CHAT_CSS =
   '.sp-chat{pointer-events:auto;position:fixed;top:64px;right:16px;width:min(340px,calc(100vw - 32px));height:min(440px,calc(100vh - 88px));display:flex;flex-direction:column;' +
-  'border-radius:16px;background:#fff;color:#0f172a;border:1px solid #e2e8f0;box-shadow:0 20px 50px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);overflow:hidden}' +
-  '.sp-chat header{display:flex;align-items:center;justify-content:space-between;padding:12px 12px 12px 16px;border-bottom:1px solid #e2e8f0;font-size:15px;font-weight:650}' +
-  '.sp-x{pointer-events:auto;cursor:pointer;border:0;background:none;border-radius:8px;width:30px;height:30px;font-size:18px;color:#64748b}.sp-x:hover{background:#f1f5f9}' +
+  'border-radius:16px;background:var(--sp-bg);color:var(--sp-fg);border:1px solid var(--sp-line);box-shadow:0 20px 50px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);overflow:hidden}' +
+  ':host([data-pos$=left]) .sp-chat{right:auto;left:16px}' +
+  '.sp-chat header{display:flex;align-items:center;justify-content:space-between;padding:12px 12px 12px 16px;border-bottom:1px solid var(--sp-line);font-size:15px;font-weight:650}' +
+  '.sp-x{pointer-events:auto;cursor:pointer;border:0;background:none;border-radius:8px;width:32px;height:32px;font-size:20px;line-height:1;color:var(--sp-muted)}.sp-x:hover{background:var(--sp-soft)}' +
   '.sp-log{flex:1;overflow-y:auto;padding:12px 14px;display:flex;flex-direction:column;gap:8px;font-size:14px}' +
   '.sp-msg{max-width:82%;align-self:flex-start}.sp-msg.sp-own{align-self:flex-end;text-align:right}' +
-  '.sp-from{display:block;font-size:11.5px;color:#64748b;margin:0 4px 2px}' +
-  '.sp-bubble{display:inline-block;text-align:left;padding:8px 12px;border-radius:14px 14px 14px 4px;background:#f1f5f9;line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere}' +
-  '.sp-own .sp-bubble{border-radius:14px 14px 4px 14px;background:#2563eb;color:#fff}.sp-sending .sp-bubble{opacity:.6}' +
-  '.sp-empty{margin:auto;color:#94a3b8;font-size:13px;text-align:center}' +
-  '.sp-typing{min-height:18px;padding:0 16px 4px;font-size:12px;color:#64748b;font-style:italic}' +
-  '.sp-compose{display:flex;gap:8px;align-items:flex-end;padding:10px 12px 12px;border-top:1px solid #e2e8f0}' +
-  '.sp-compose textarea{flex:1;resize:none;height:40px;max-height:120px;padding:9px 12px;border:1px solid #cbd5e1;border-radius:10px;font-size:14px;line-height:1.4;color:#0f172a;background:#fff}' +
-  '.sp-compose textarea:focus{outline:none;border-color:#2563eb;box-shadow:0 0 0 3px rgba(37,99,235,.2)}' +
-  '.sp-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
+  '.sp-from{display:block;font-size:11.5px;color:var(--sp-muted);margin:0 4px 2px}' +
+  '.sp-bubble{display:inline-block;text-align:left;padding:8px 12px;border-radius:14px 14px 14px 4px;background:var(--sp-soft);line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere}' +
+  '.sp-own .sp-bubble{border-radius:14px 14px 4px 14px;background:var(--sp-brand);color:var(--sp-on)}.sp-sending .sp-bubble{opacity:.6}' +
+  '.sp-empty{margin:auto;color:var(--sp-muted);font-size:13px;text-align:center}' +
+  '.sp-typing{min-height:18px;padding:0 16px 4px;font-size:12px;color:var(--sp-muted);font-style:italic}' +
+  '.sp-compose{display:flex;gap:8px;align-items:flex-end;padding:10px 12px 12px;border-top:1px solid var(--sp-line)}' +
+  '.sp-compose textarea{flex:1;min-width:0;resize:none;height:40px;max-height:120px;padding:9px 12px;border:1px solid var(--sp-field);border-radius:10px;font-size:14px;line-height:1.4;color:var(--sp-fg);background:var(--sp-bg)}' +
+  '.sp-compose textarea:focus{outline:2px solid var(--sp-brand);outline-offset:0;border-color:transparent}';
 
 export interface ChatPanelDeps {
   chat: ChatApi;
@@ -43,7 +44,7 @@ export interface ChatPanel {
 
 function messageNode(m: { text: string; from?: ChatMessage['from'] }, own: boolean, sending = false): HTMLElement {
   const node = el('div', `sp-msg${own ? ' sp-own' : ''}${sending ? ' sp-sending' : ''}`);
-  node.append(el('span', 'sp-from', own ? (sending ? 'You · sending…' : 'You') : (m.from?.name || 'Agent')), el('span', 'sp-bubble', m.text));
+  node.append(el('span', 'sp-from', own ? (sending ? t('youSending') : t('you')) : (m.from?.name || t('agent'))), el('span', 'sp-bubble', m.text));
   return node;
 }
 
@@ -64,11 +65,11 @@ export function createChatPanel(container: HTMLElement, deps: ChatPanelDeps): Ch
     const messages = deps.chat.messages();
     const nodes = messages.map((m) => messageNode(m, m.from.participantId === 'host'));
     for (const p of deps.chat.pending()) nodes.push(messageNode(p, true, true));
-    if (!nodes.length) nodes.push(el('p', 'sp-empty', 'Write to the people helping you.'));
+    if (!nodes.length) nodes.push(el('p', 'sp-empty', t('chatEmpty')));
     log.replaceChildren(...nodes);
     log.scrollTop = log.scrollHeight;
-    const names = deps.typingIds().map((id) => deps.participants().find((p) => p.id === id)?.name || 'Someone');
-    typingLine.textContent = names.length ? `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…` : '';
+    const names = deps.typingIds().map((id) => deps.participants().find((p) => p.id === id)?.name || t('someone'));
+    typingLine.textContent = names.length ? t(names.length > 1 ? 'typingMany' : 'typingOne', { names: names.join(', ') }) : '';
     seenCount = messages.length;
   };
 
@@ -82,20 +83,28 @@ export function createChatPanel(container: HTMLElement, deps: ChatPanelDeps): Ch
 
   const open = (): void => {
     panel = el('section', 'sp-chat');
-    panel.setAttribute('aria-label', 'Chat');
+    panel.setAttribute('aria-label', t('chat'));
+    const opener = (container.getRootNode() as ShadowRoot | Document).activeElement;
+    // Esc closes the chat and gives focus back to what opened it (the banner's Chat button).
+    panel.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.stopPropagation();
+      close();
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    }, true);
     const header = el('header', '');
-    header.append(el('span', '', 'Chat'), button('sp-x', '×', () => close(), 'Close chat'));
+    header.append(el('span', '', t('chat')), button('sp-x', '×', () => close(), t('closeChat')));
     log = el('div', 'sp-log');
     log.setAttribute('role', 'log');
     log.setAttribute('aria-live', 'polite');
-    log.setAttribute('aria-label', 'Messages');
+    log.setAttribute('aria-label', t('messages'));
     typingLine = el('div', 'sp-typing');
     const form = el('form', 'sp-compose');
-    const label = el('label', 'sp-sr', 'Message');
+    const label = el('label', 'sp-sr', t('message'));
     label.htmlFor = 'sp-chat-input';
     const box = el('textarea', '');
     box.id = 'sp-chat-input';
-    box.placeholder = 'Write a message…';
+    box.placeholder = t('messagePlaceholder');
     box.maxLength = 4000;
     box.rows = 1;
     box.addEventListener('input', () => deps.chat.setTyping(box.value.length > 0));
@@ -110,7 +119,7 @@ export function createChatPanel(container: HTMLElement, deps: ChatPanelDeps): Ch
       event.preventDefault();
       send(box);
     });
-    const submit = el('button', 'sp-primary', 'Send');
+    const submit = el('button', 'sp-primary', t('send'));
     submit.type = 'submit';
     form.append(label, box, submit);
     panel.append(header, log, typingLine, form);

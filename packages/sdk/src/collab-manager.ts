@@ -4,7 +4,7 @@
  * messages the session does not handle itself, and says when the socket is (re)connected and
  * when the session ends. Built into collab.js, loaded when a session starts.
  */
-import type { ClientMessage } from '@samepage/protocol';
+import type { ClientMessage, HostUi } from '@samepage/protocol';
 import type { SamepageError } from './api-types.ts';
 import { createChat } from './chat.ts';
 import { CHAT_CSS, createChatPanel, type ChatPanel } from './chat-panel.ts';
@@ -14,8 +14,21 @@ import { createControlSession } from './control-session.ts';
 import { DRAWING_CSS, createDrawingLayer, type DrawingLayer } from './drawing-layer.ts';
 import { startHostPresence, type HostPresence } from './host-presence.ts';
 import { INVITE_CSS, showInviteCard } from './invite-card.ts';
+import { t, useTexts } from './text.ts';
+import { EN_COLLAB } from './i18n/en.ts';
+import { logo, resolveTheme } from './theme.ts';
 
 export const INVITE_TIMEOUT_MS = 10_000;
+
+/** Which of the widget's parts are on screen, by selector (reported in host_visibility.ui). */
+const UI_PARTS: Record<HostUi[number], string> = {
+  launcher: '.sp-btn.sp-corner',
+  code: '.sp-card',
+  banner: '.sp-banner',
+  prompt: '.sp-modal',
+  chat: '.sp-chat',
+  invite: '.sp-invite',
+};
 
 /**
  * @example
@@ -24,6 +37,8 @@ export const INVITE_TIMEOUT_MS = 10_000;
  */
 export function createCollaboration(deps: CollabContext): CollabModule {
   const { host } = deps;
+  useTexts(host.texts ?? {});
+  host.addTexts?.(EN_COLLAB);
   const send = (message: ClientMessage): void => void deps.send(message);
   /** The built-in UI's layers, only with the widget on. */
   const ui = () => (host.config.widget ? deps.widget() : null);
@@ -46,7 +61,7 @@ export function createCollaboration(deps: CollabContext): CollabModule {
   };
   const prompt = (title: string, body: string, accept: string, decline: string): Prompt | null => {
     const widget = ui();
-    return widget ? showPrompt(widget.modals, { title, body, accept, decline }) : null;
+    return widget ? showPrompt(widget.modals, { title, body, accept, decline, logo: logo(resolveTheme(host)) }) : null;
   };
   const control = createControlSession({
     send,
@@ -60,12 +75,7 @@ export function createCollaboration(deps: CollabContext): CollabModule {
       };
     },
     prompt: (_participantId, name) =>
-      prompt(
-        `${name || 'An agent'} wants to control this tab`,
-        'They will be able to click, scroll and type for you, but never into password or card fields. Take back control at any time, or press Esc three times.',
-        'Allow',
-        'Deny',
-      ),
+      prompt(t('controlTitle', { name: name || t('anAgent') }), t('controlBody'), t('allow'), t('deny')),
     onChange: deps.onControl,
     report: (error) => host.report(error),
   });
@@ -103,6 +113,14 @@ export function createCollaboration(deps: CollabContext): CollabModule {
   }
 
   panel(); // so unread messages are counted before the panel is first opened
+
+  // The console shows what the customer's widget shows (it is never in the replica).
+  const root = ui()?.panels.getRootNode();
+  function shownParts(): HostUi | undefined {
+    if (!(root instanceof ShadowRoot)) return undefined;
+    return (Object.keys(UI_PARTS) as HostUi[number][]).filter((part) => root.querySelector(UI_PARTS[part]));
+  }
+  if (root instanceof ShadowRoot) new MutationObserver(() => presence?.update()).observe(root, { childList: true, subtree: true });
 
   return {
     chat: chat.api,
@@ -149,7 +167,7 @@ export function createCollaboration(deps: CollabContext): CollabModule {
       }
     },
     onReady() {
-      presence ??= startHostPresence(send, host.config.idleAfterMs);
+      presence ??= startHostPresence(send, host.config.idleAfterMs, shownParts);
       presence.announce();
       chat.onConnected();
       panel();
@@ -167,10 +185,10 @@ export function createCollaboration(deps: CollabContext): CollabModule {
     inviteGuest,
     async promptCobrowse(request) {
       const p = prompt(
-        `${request.agentName || 'An agent'} from ${request.company || 'support'} would like to see this tab`,
-        'They will see this page as you do, but never your passwords or card details. You can stop sharing at any time.',
-        'Accept',
-        'Decline',
+        t('cobrowseTitle', { name: request.agentName || t('anAgent'), company: request.company || t('support') }),
+        t('cobrowseBody'),
+        t('accept'),
+        t('decline'),
       );
       return p ? p.answer : false;
     },

@@ -5,7 +5,7 @@
 import type { ServerMessage, ClientMessage } from '@samepage/protocol';
 import type { CaptureHost, ChatApi, CobrowseRequest, ControlApi, ControlInfo } from './api-types.ts';
 import type { RedactionPolicy } from './redaction.ts';
-import type { Widget } from './widget.ts';
+import type { Widget } from './layers.ts';
 
 export interface CollabContext {
   host: CaptureHost;

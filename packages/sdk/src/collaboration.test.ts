@@ -41,11 +41,12 @@ describe('collaboration in the browser', () => {
   };
 
   before(async () => {
-    const [b, loader, capture, collab] = await Promise.all([
+    const [b, loader, capture, collab, widget] = await Promise.all([
       launchChromium(),
       bundleForPage(`import './loader.ts';`),
       bundleForPage(`import './capture.ts';`),
       bundleForPage(`import './collab.ts';`),
+      bundleForPage(`import './widget-bundle.ts';`),
     ]);
     browser = b;
     relay = await startFakeRelay({
@@ -54,6 +55,7 @@ describe('collaboration in the browser', () => {
       '/sdk.js': { type: 'text/javascript', body: loader },
       '/sdk/capture.js': { type: 'text/javascript', body: capture },
       '/sdk/collab.js': { type: 'text/javascript', body: collab },
+      '/sdk/widget.js': { type: 'text/javascript', body: widget },
     });
     tab = await browser.newPage({ viewport: { width: 1000, height: 640 } });
     await tab.addInitScript('window.__name = function (f) { return f; };');
@@ -79,7 +81,7 @@ describe('collaboration in the browser', () => {
     assert.deepEqual(state?.participants.map((p) => p.id), ['a1', 'g1']);
     assert.equal(state?.policy?.company, 'Acme');
     await relay.waitFor(() => sent('host_visibility').length > 0, 'host_visibility');
-    assert.deepEqual(sent('host_visibility')[0], { type: 'host_visibility', visible: true, idle: false });
+    assert.deepEqual(sent('host_visibility')[0], { type: 'host_visibility', visible: true, idle: false, ui: ['code'] }); // ui: what the widget shows, for the console
     await relay.waitFor(() => relay.requests.includes('/sdk/collab.js'), 'collab.js loaded');
   });
 

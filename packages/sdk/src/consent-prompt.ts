@@ -6,16 +6,17 @@
  */
 
 export const PROMPT_CSS =
-  '.sp-modal{pointer-events:auto;position:fixed;inset:0;display:flex;align-items:center;justify-content:center;padding:16px;background:rgba(15,23,42,.32)}' +
-  '.sp-dialog{width:min(380px,100%);padding:22px 22px 18px;border-radius:16px;background:#fff;color:#0f172a;border:1px solid #e2e8f0;' +
+  '.sp-modal{pointer-events:auto;position:fixed;inset:0;display:flex;align-items:center;justify-content:center;padding:16px;background:rgba(15,23,42,.4);overflow:auto}' +
+  '.sp-dialog{width:min(400px,100%);max-height:100%;overflow:auto;padding:22px 22px 18px;border-radius:16px;background:var(--sp-bg);color:var(--sp-fg);border:1px solid var(--sp-line);' +
   'box-shadow:0 24px 60px rgba(15,23,42,.28),0 2px 8px rgba(15,23,42,.08)}' +
-  '.sp-dialog:focus{outline:none}.sp-dialog-icon{width:40px;height:40px;border-radius:12px;background:#dbeafe;color:#2563eb;display:flex;align-items:center;justify-content:center;margin-bottom:14px}' +
+  '.sp-dialog:focus{outline:none}.sp-dialog-top{display:flex;align-items:center;justify-content:space-between;margin-bottom:14px}' +
+  '.sp-dialog-icon{width:40px;height:40px;border-radius:12px;background:var(--sp-brand);color:var(--sp-on);display:flex;align-items:center;justify-content:center}' +
   '.sp-dialog h2{margin:0 0 6px;font-size:17px;line-height:1.35;font-weight:650}' +
-  '.sp-dialog p{margin:0 0 18px;font-size:14px;line-height:1.5;color:#475569}' +
-  '.sp-actions{display:flex;justify-content:flex-end;gap:8px}' +
-  '.sp-primary{pointer-events:auto;cursor:pointer;border:0;border-radius:10px;padding:9px 18px;font-size:14px;font-weight:600;background:#2563eb;color:#fff}' +
-  '.sp-primary:hover{background:#1d4ed8}.sp-secondary{pointer-events:auto;cursor:pointer;border:1px solid #cbd5e1;border-radius:10px;padding:9px 18px;font-size:14px;font-weight:600;background:#fff;color:#0f172a}' +
-  '.sp-secondary:hover{background:#f1f5f9}.sp-primary:focus-visible,.sp-secondary:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}';
+  '.sp-dialog p{margin:0 0 18px;font-size:14px;line-height:1.5;color:var(--sp-muted)}' +
+  '.sp-actions{display:flex;justify-content:flex-end;flex-wrap:wrap;gap:8px}' +
+  '.sp-primary{pointer-events:auto;cursor:pointer;border:0;border-radius:10px;padding:9px 18px;font-size:14px;font-weight:600;background:var(--sp-brand);color:var(--sp-on)}' +
+  '.sp-primary:hover{filter:brightness(.92)}.sp-secondary{pointer-events:auto;cursor:pointer;border:1px solid var(--sp-field);border-radius:10px;padding:9px 18px;font-size:14px;font-weight:600;background:var(--sp-bg);color:var(--sp-fg)}' +
+  '.sp-secondary:hover{background:var(--sp-soft)}';
 
 const ICON =
   '<svg width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">' +
@@ -26,6 +27,8 @@ export interface PromptOptions {
   body: string;
   accept: string;
   decline: string;
+  /** The site's logo, shown beside the icon. */
+  logo?: HTMLElement | null;
 }
 
 export interface Prompt {
@@ -80,7 +83,11 @@ export function showPrompt(container: HTMLElement, options: PromptOptions): Prom
   no.textContent = options.decline;
   yes.textContent = options.accept;
   actions.append(no, yes);
-  dialog.append(icon, title, body, actions);
+  const top = document.createElement('div');
+  top.className = 'sp-dialog-top';
+  top.append(icon);
+  if (options.logo) top.append(options.logo);
+  dialog.append(top, title, body, actions);
   modal.append(dialog);
 
   let settle!: (value: boolean) => void;

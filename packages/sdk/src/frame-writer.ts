@@ -11,6 +11,7 @@
 import { encodeDomFrame, FLAG_DEFLATE, FLAG_KEYFRAME } from '@samepage/protocol';
 import { EventType, type RecordedEvent } from './rrweb-events.ts';
 import { compressStandalone, createDeltaCompressor, type DeltaCompressor } from './compression.ts';
+import { json } from './safe-json.ts';
 
 export interface FrameSink {
   /** True when the socket is open and the session is established. */
@@ -122,7 +123,7 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
       delta = null; // the epoch is lost; the next (re)connect asks for a new keyframe
       return;
     }
-    const bytes = encoder.encode(JSON.stringify(events));
+    const bytes = encoder.encode(json().stringify(events));
     const header = { ...nextCounters(true), flags: FLAG_KEYFRAME | FLAG_DEFLATE };
     delta = createDeltaCompressor(bytes);
     keyframeBytes = bytes.byteLength;
@@ -138,7 +139,7 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
       if (sink.canSend() && sink.bufferedAmount() <= MAX_BUFFERED_BYTES / 2) askForKeyframe();
       return;
     }
-    const bytes = encoder.encode(JSON.stringify(events));
+    const bytes = encoder.encode(json().stringify(events));
     const header = { ...nextCounters(false), flags: FLAG_DEFLATE };
     const frame = encodeDomFrame(header, delta.compress(bytes));
     enqueueSend(() => frame);

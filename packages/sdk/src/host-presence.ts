@@ -3,11 +3,13 @@
  * the document is hidden (another tab, minimised); idle after a quiet spell without input
  * (60 s by default). Sent on change, on window blur/focus, and again after each reconnect.
  */
-import type { ClientMessage } from '@samepage/protocol';
+import type { ClientMessage, HostUi } from '@samepage/protocol';
 
 export interface HostPresence {
   /** Sends the current state (after a (re)connect). */
   announce(): void;
+  /** Sends the state if it changed (e.g. what the widget shows). */
+  update(): void;
   stop(): void;
 }
 
@@ -17,7 +19,7 @@ const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchst
  * @example
  *   const presence = startHostPresence((m) => transport.send(m), 60_000);
  */
-export function startHostPresence(send: (message: ClientMessage) => void, idleAfterMs: number): HostPresence {
+export function startHostPresence(send: (message: ClientMessage) => void, idleAfterMs: number, ui: () => HostUi | undefined = () => undefined): HostPresence {
   let lastInput = Date.now();
   let idle = false;
   let lastSent = '';
@@ -25,10 +27,11 @@ export function startHostPresence(send: (message: ClientMessage) => void, idleAf
 
   const announce = (force = false): void => {
     const visible = document.visibilityState !== 'hidden';
-    const key = `${visible}:${idle}`;
+    const shown = ui();
+    const key = `${visible}:${idle}:${shown?.join()}`;
     if (!force && key === lastSent) return;
     lastSent = key;
-    send({ type: 'host_visibility', visible, idle });
+    send({ type: 'host_visibility', visible, idle, ...(shown ? { ui: shown } : {}) });
   };
 
   const arm = (delay: number): void => {
@@ -64,6 +67,7 @@ export function startHostPresence(send: (message: ClientMessage) => void, idleAf
 
   return {
     announce: () => announce(true),
+    update: () => announce(),
     stop() {
       clearTimeout(timer);
       for (const type of INPUT_EVENTS) window.removeEventListener(type, onInput, opts);

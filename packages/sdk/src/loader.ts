@@ -12,7 +12,7 @@ import { createEmitter } from './events.ts';
 import { openPresence, type PresenceSocket } from './presence-socket.ts';
 import { cleanIdentity, readIdentity, writeIdentity } from './visitor-identity.ts';
 import { readStoredSession } from './session-store.ts';
-import { BASE_CSS, createWidgetRoot } from './widget-host.ts';
+import { BASE_CSS, addCss, applyTheme, createWidgetRoot, pickLang } from './widget-host.ts';
 import type {
   CobrowseRequest,
   CaptureController,
@@ -25,12 +25,15 @@ import type {
   SamepageOptions,
   SamepageSnapshot,
 } from './api-types.ts';
+import type { SiteTheme } from '@samepage/protocol';
 
 const CAPTURE_PATH = '/sdk/capture.js';
 const CAPTURE_LOAD_TIMEOUT_MS = 20_000;
 const IDLE_AFTER_MS = 60_000;
 /** The presence socket waits for an idle moment after load, at most this long. */
 const PRESENCE_IDLE_TIMEOUT_MS = 3000;
+/** The loader's only text; the rest of the widget's texts come with capture.js (i18n/). */
+const GET_HELP: Record<string, string> = { en: 'Get help', fr: 'Obtenir de l’aide', de: 'Hilfe anfordern', es: 'Obtener ayuda' };
 
 function findOwnScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -41,7 +44,7 @@ function findOwnScript(): HTMLScriptElement | null {
 
 function install(): void {
   if (window.Samepage) return; // embedded twice: the first one wins
-  const config: ResolvedConfig = { siteKey: '', server: '', widget: false, lang: 'en', presence: true, idleAfterMs: IDLE_AFTER_MS, canvasFps: 0 };
+  const config: ResolvedConfig = { siteKey: '', server: '', widget: false, lang: 'en', presence: true, idleAfterMs: IDLE_AFTER_MS, canvasFps: 0, theme: {} };
   let onError: SamepageOptions['onError'];
   let snapshot: SamepageSnapshot = { state: 'idle', code: null, expiresAt: null, participants: [], control: { controllerId: null, pending: [] }, policy: null };
   let presence: PresenceSocket | null = null;
@@ -98,8 +101,10 @@ function install(): void {
     loadBundle: () => Promise.reject(),
   };
 
-  /** Loads one of our bundles from the server; resolves with what it registers through `_r`. */
-  const loadBundle: CaptureHost['loadBundle'] = (path) =>
+  /** Loads one of our bundles from the server; resolves with what it registers through `_r`. One at a time. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const loadBundle: CaptureHost['loadBundle'] = (path) => (queue = queue.catch(() => undefined).then(() => loadOne(path)));
+  const loadOne: CaptureHost['loadBundle'] = (path) =>
     new Promise((resolve, reject) => {
       const fail = (): void => {
         pendingFactory = null;
@@ -139,10 +144,16 @@ function install(): void {
     const r = widgetRoot();
     if (!r) return;
     launcherShown = true;
-    r.innerHTML = `<style>${BASE_CSS}</style><button class="sp-btn sp-launcher" type="button">Get help</button>`;
-    r.querySelector('button')?.addEventListener('click', () => {
+    addCss(r, BASE_CSS);
+    applyTheme(r, config.theme);
+    const b = document.createElement('button');
+    b.className = 'sp-btn sp-corner';
+    b.type = 'button';
+    b.textContent = config.theme.text?.getHelp || GET_HELP[config.lang]!;
+    b.addEventListener('click', () => {
       api.startSession().catch(() => undefined); // already reported through onError
     });
+    r.append(b);
   };
 
   const startSession = async (): Promise<{ code: string }> => {
@@ -242,7 +253,9 @@ function install(): void {
         if (options.onError) onError = options.onError;
         if (options.siteKey) config.siteKey = options.siteKey;
         if (options.server) config.server = new URL(options.server, location.href).origin;
-        if (options.lang) config.lang = options.lang;
+        if (options.lang) config.lang = pickLang(options.lang, config.lang);
+        if (options.theme) config.theme = { ...config.theme, ...options.theme };
+        if (root) applyTheme(root, config.theme);
         if (options.widget !== undefined) config.widget = options.widget;
         if (options.presence !== undefined) config.presence = options.presence;
         if (options.idleAfterMs && options.idleAfterMs > 0) config.idleAfterMs = options.idleAfterMs;
@@ -277,7 +290,9 @@ function install(): void {
     config.siteKey = script.getAttribute('data-site-key') ?? '';
     config.server = new URL(script.src, location.href).origin;
     config.widget = widget !== null && widget !== 'off' && widget !== 'false';
-    config.lang = script.getAttribute('data-lang') || document.documentElement.lang || 'en';
+    config.lang = pickLang(script.getAttribute('data-lang'), document.documentElement.lang, navigator.language);
+    const data = script.dataset;
+    config.theme = { brandColor: data.brandColor, logoUrl: data.logo, position: data.position as SiteTheme['position'], mode: data.mode as SiteTheme['mode'] };
     config.presence = script.getAttribute('data-presence') !== 'off';
     boot();
   }

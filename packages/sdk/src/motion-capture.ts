@@ -6,9 +6,14 @@
  */
 import { EventType, IncrementalSource, type RecordedEvent } from './rrweb-events.ts';
 
+/** rrweb custom event (type 5) with the visual viewport: { scale, x, y, width, height } in CSS px, and `touch` (a touch screen). */
+export const VISUAL_VIEWPORT_TAG = 'samepage:visual-viewport';
+
 export interface MotionCapture {
   /** The coalesced events since the last call (pointer first, then one scroll per element). */
   drain(): RecordedEvent[];
+  /** Sends the visual viewport again with the next drain (after a keyframe). */
+  resendVisualViewport(): void;
   stop(): void;
 }
 
@@ -26,6 +31,15 @@ export interface MotionCaptureOptions {
 export function startMotionCapture(options: MotionCaptureOptions): MotionCapture {
   let pointer: { x: number; y: number; id: number } | null = null;
   const scrolls = new Map<number, { x: number; y: number }>();
+  // Pinch-zoom and the on-screen keyboard move the visual viewport, not the layout viewport
+  // that rrweb's Meta/ViewportResize report: sent as a custom event (VISUAL_VIEWPORT_TAG).
+  const vv = typeof window.visualViewport === 'object' ? window.visualViewport : null;
+  let visualPending = vv !== null; // sent with the first flush
+  let lastVisual = '';
+  const onVisualViewport = (): void => {
+    visualPending = true;
+    options.onPending();
+  };
 
   const onScroll = (event: Event): void => {
     try {
@@ -65,6 +79,8 @@ export function startMotionCapture(options: MotionCaptureOptions): MotionCapture
   const listenOptions = { capture: true, passive: true } as const;
   document.addEventListener('scroll', onScroll, listenOptions);
   window.addEventListener('pointermove', onPointerMove, listenOptions);
+  vv?.addEventListener('resize', onVisualViewport, listenOptions);
+  vv?.addEventListener('scroll', onVisualViewport, listenOptions);
 
   return {
     drain() {
@@ -82,11 +98,27 @@ export function startMotionCapture(options: MotionCaptureOptions): MotionCapture
         events.push({ type: EventType.IncrementalSnapshot, timestamp, data: { source: IncrementalSource.Scroll, id, ...pos } });
       }
       scrolls.clear();
+      if (visualPending && vv) {
+        visualPending = false;
+        const r = (n: number): number => Math.round(n * 100) / 100;
+        const payload = { scale: r(vv.scale), x: r(vv.offsetLeft), y: r(vv.offsetTop), width: r(vv.width), height: r(vv.height), touch: navigator.maxTouchPoints > 0 };
+        const key = JSON.stringify(payload);
+        if (key !== lastVisual) {
+          lastVisual = key;
+          events.push({ type: EventType.Custom, timestamp, data: { tag: VISUAL_VIEWPORT_TAG, payload } });
+        }
+      }
       return events;
+    },
+    resendVisualViewport() {
+      lastVisual = '';
+      onVisualViewport();
     },
     stop() {
       document.removeEventListener('scroll', onScroll, listenOptions);
       window.removeEventListener('pointermove', onPointerMove, listenOptions);
+      vv?.removeEventListener('resize', onVisualViewport, listenOptions);
+      vv?.removeEventListener('scroll', onVisualViewport, listenOptions);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { CobrowseRequest } from './api-types.ts';
 import type { VisitorIdentity } from '@samepage/protocol';
+import { json } from './safe-json.ts';
 
 /** PROTOCOL_VERSION; importing the protocol package here would pull its schemas into the loader. */
 export const PRESENCE_PROTOCOL_VERSION = 1;
@@ -41,7 +42,7 @@ export function openPresence(options: PresenceOptions): PresenceSocket {
   let queue: string[] = [];
 
   const send = (message: object): void => {
-    const text = JSON.stringify(message);
+    const text = json().stringify(message);
     if (ready && socket?.readyState === 1) socket.send(text);
     else queue = [...queue, text].slice(-MAX_QUEUED);
   };
@@ -53,12 +54,12 @@ export function openPresence(options: PresenceOptions): PresenceSocket {
     ws.onopen = () => {
       const identity = options.identity();
       const page = { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) };
-      ws.send(JSON.stringify({ type: 'visitor_hello', v: PRESENCE_PROTOCOL_VERSION, siteKey: options.siteKey, page, ...(identity ? { identity } : {}) }));
+      ws.send(json().stringify({ type: 'visitor_hello', v: PRESENCE_PROTOCOL_VERSION, siteKey: options.siteKey, page, ...(identity ? { identity } : {}) }));
     };
     ws.onmessage = (event) => {
       let m: Record<string, unknown>;
       try {
-        m = JSON.parse(String(event.data)) as Record<string, unknown>;
+        m = json().parse(String(event.data)) as Record<string, unknown>;
       } catch {
         return;
       }

@@ -3,7 +3,7 @@
  * Kept local and loose on purpose: the recorder is behind an adapter and may be replaced, and
  * the scrubber must tolerate shapes it does not know (it leaves them alone or masks them).
  */
-export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4 } as const;
+export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 } as const;
 
 export const IncrementalSource = {
   Mutation: 0,

@@ -25,10 +25,11 @@ describe('the SDK in a browser', () => {
   const keyframes = () => relay.frames.filter((f) => f.header.flags & 1);
 
   before(async () => {
-    const [b, loader, capture] = await Promise.all([
+    const [b, loader, capture, widget] = await Promise.all([
       launchChromium(),
       bundleForPage(`import './loader.ts';`),
       bundleForPage(`import './capture.ts';`),
+      bundleForPage(`import './widget-bundle.ts';`),
     ]);
     browser = b;
     relay = await startFakeRelay({
@@ -36,6 +37,7 @@ describe('the SDK in a browser', () => {
       '/blank.html': { type: 'text/html', body: page(false) },
       '/sdk.js': { type: 'text/javascript', body: loader },
       '/sdk/capture.js': { type: 'text/javascript', body: capture },
+      '/sdk/widget.js': { type: 'text/javascript', body: widget },
     });
     tab = await browser.newPage();
     await tab.addInitScript('window.__name = function (f) { return f; };');

@@ -4,6 +4,8 @@
  * want: a second tab of the same site is not shared. Every access is guarded: storage can be
  * disabled or full, and that must not break the page.
  */
+import { json } from './safe-json.ts';
+
 export const SESSION_STORAGE_KEY = 'samepage:session';
 
 export interface StoredSession {
@@ -20,7 +22,7 @@ export function readStoredSession(): StoredSession | null {
   try {
     const raw = sessionStorage.getItem(SESSION_STORAGE_KEY);
     if (!raw) return null;
-    const value = JSON.parse(raw) as Partial<StoredSession> | null;
+    const value = json().parse(raw) as Partial<StoredSession> | null;
     if (!value || typeof value.sessionId !== 'string' || typeof value.resumeToken !== 'string') return null;
     return {
       sessionId: value.sessionId,
@@ -37,7 +39,7 @@ export function readStoredSession(): StoredSession | null {
 
 export function writeStoredSession(session: StoredSession): void {
   try {
-    sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
+    sessionStorage.setItem(SESSION_STORAGE_KEY, json().stringify(session));
   } catch {
     // Storage full or disabled: the session still works, it just will not survive a reload.
   }

@@ -9,6 +9,7 @@ import { createRedactionPolicy, type RedactionPolicy } from './redaction.ts';
 import { readIdentity } from './visitor-identity.ts';
 import { clearStoredSession, readStoredSession, writeStoredSession, type StoredSession } from './session-store.ts';
 import { connectTransport, socketUrl, type Transport } from './transport.ts';
+import { answerTabClaims, claimTab } from './tab-claim.ts';
 
 export const START_TIMEOUT_MS = 15_000;
 
@@ -79,6 +80,8 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     clearTimeout(startTimer);
     clearStoredSession();
     removePageListeners();
+    stopAnswering?.();
+    stopAnswering = null;
     requestId = undefined;
     hooks.onEnded();
     if (pending) {
@@ -197,7 +200,9 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     return visitor ? { visitor } : {};
   };
 
+  let stopAnswering: (() => void) | null = null;
   const connect = (): void => {
+    stopAnswering ??= answerTabClaims(() => stored?.sessionId ?? null);
     transport = connectTransport({
       url: socketUrl(host.config.server),
       hello,
@@ -261,10 +266,17 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
       finish('customer', 'stopped');
     },
     resume() {
-      stored = readStoredSession();
-      if (!stored || transport) return;
-      update({ state: 'starting', code: stored.code ?? null, expiresAt: stored.expiresAt ?? null });
-      connect();
+      const candidate = readStoredSession();
+      if (!candidate || transport || stored) return;
+      // A tab opened by script or duplicated carries a copy of the session: only the tab
+      // that is live in it keeps it (tab-claim.ts, docs/TABS.md).
+      void claimTab(candidate.sessionId).then((free) => {
+        if (transport || stored) return;
+        if (!free) return clearStoredSession();
+        stored = candidate;
+        update({ state: 'starting', code: stored.code ?? null, expiresAt: stored.expiresAt ?? null });
+        connect();
+      });
     },
   };
 }

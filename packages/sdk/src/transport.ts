@@ -4,8 +4,7 @@
  * close codes (`isFatalClose`) end it at once: the same request would fail again.
  */
 import {
-  decodeServerMessage,
-  encodeMessage,
+  validateServerMessage,
   isFatalClose,
   PROTOCOL_VERSION,
   type ClientMessage,
@@ -13,6 +12,8 @@ import {
   type ServerMessage,
   type ServerMessageOf,
 } from '@samepage/protocol';
+import { FallbackSocket } from './stream-transport.ts';
+import { json } from './safe-json.ts';
 
 export const RECONNECT_WINDOW_MS = 30_000;
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
@@ -56,7 +57,8 @@ export function socketUrl(server: string): string {
  *   t.send({ type: 'session_start' });
  */
 export function connectTransport(options: TransportOptions): Transport {
-  const Impl = options.WebSocketImpl ?? WebSocket;
+  // A WebSocket, or HTTP streaming where WebSockets are blocked (stream-transport.ts).
+  const Impl = options.WebSocketImpl ?? (FallbackSocket as unknown as typeof WebSocket);
   let socket: WebSocket | null = null;
   let ready = false;
   let closed = false;
@@ -94,7 +96,13 @@ export function connectTransport(options: TransportOptions): Transport {
 
   const onSocketMessage = (data: unknown): void => {
     if (typeof data !== 'string') return; // the server sends the host JSON only
-    const decoded = decodeServerMessage(data);
+    let parsed: unknown;
+    try {
+      parsed = json().parse(data);
+    } catch {
+      parsed = null;
+    }
+    const decoded = validateServerMessage(parsed);
     if (!decoded.ok) {
       options.onError({ code: decoded.code, message: `Unreadable message from the server: ${decoded.detail}` });
       return;
@@ -125,7 +133,7 @@ export function connectTransport(options: TransportOptions): Transport {
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       try {
-        ws.send(encodeMessage(options.hello()));
+        ws.send(json().stringify(options.hello()));
       } catch (error) {
         options.onError(error);
       }
@@ -150,7 +158,7 @@ export function connectTransport(options: TransportOptions): Transport {
     send(message) {
       if (!isOpen() || !socket) return false;
       try {
-        socket.send(encodeMessage(message));
+        socket.send(json().stringify(message));
         return true;
       } catch (error) {
         options.onError(error);

@@ -4,6 +4,7 @@
  * Shared by the loader and the capture bundle; every storage access is guarded.
  */
 import type { VisitorIdentity } from '@samepage/protocol';
+import { json } from './safe-json.ts';
 
 export const IDENTITY_STORAGE_KEY = 'samepage:identity';
 
@@ -25,7 +26,7 @@ export function cleanIdentity(input: unknown): VisitorIdentity | undefined {
 
 export function readIdentity(): VisitorIdentity | undefined {
   try {
-    return cleanIdentity(JSON.parse(sessionStorage.getItem(IDENTITY_STORAGE_KEY) ?? 'null'));
+    return cleanIdentity(json().parse(sessionStorage.getItem(IDENTITY_STORAGE_KEY) ?? 'null'));
   } catch {
     return undefined;
   }
@@ -33,7 +34,7 @@ export function readIdentity(): VisitorIdentity | undefined {
 
 export function writeIdentity(identity: VisitorIdentity | undefined): void {
   try {
-    if (identity) sessionStorage.setItem(IDENTITY_STORAGE_KEY, JSON.stringify(identity));
+    if (identity) sessionStorage.setItem(IDENTITY_STORAGE_KEY, json().stringify(identity));
     else sessionStorage.removeItem(IDENTITY_STORAGE_KEY);
   } catch {
     // Storage disabled: identify() still works for this page.

@@ -1,26 +1,80 @@
 /**
- * The one element the SDK adds to the page: `<samepage-widget>`, a 0x0 host whose shadow root
- * holds all of our UI (launcher, code card, banner, agent pointers). The recorder blocks it, so
- * it never appears in the agent's replica, and the shadow root keeps the page's CSS out.
+ * The one element the SDK adds to the page: `<samepage-widget>`, a fixed, click-through host
+ * over the viewport whose shadow root holds all of our UI (launcher, code card, banner,
+ * prompts, chat, agent pointers, drawings). The recorder blocks it, so it never appears in the
+ * agent's replica; the shadow root keeps the page's CSS out and ours in. Styles go in through
+ * constructable stylesheets (`adoptedStyleSheets`), which a strict CSP without
+ * 'unsafe-inline' allows, with a <style> fallback for older browsers. The host's own
+ * declarations are set through the CSSOM (also allowed by such a CSP) and repeated in `:host`
+ * with !important, which beats the page's !important rules.
  */
+import type { SiteTheme } from '@samepage/protocol';
 import { WIDGET_TAG } from './redaction.ts';
 
-export const HOST_STYLE =
-  'all:initial;position:fixed;top:0;left:0;width:0;height:0;overflow:visible;z-index:2147483647;pointer-events:none';
+// `all:initial !important` resets everything the page could set on us (display, visibility,
+// opacity, transform…); then the few values we need (fixed makes it a block), all !important.
+const HOST_DECLS =
+  'all:initial!important;position:fixed!important;inset:0!important;z-index:2147483647!important;pointer-events:none!important;contain:layout style!important';
 
-/** Base CSS shared by the loader's launcher and the capture bundle's widget. */
+export const HOST_STYLE = HOST_DECLS;
+
+/** The launcher's CSS (loader), also part of the widget's. Colours default until the theme's variables are set. */
 export const BASE_CSS =
-  ':host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
-  '.sp-btn{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:10px 18px;font-size:15px;font-weight:600;' +
-  'background:#2563eb;color:#fff;box-shadow:0 6px 20px rgba(37,99,235,.35);transition:background .15s,transform .15s}' +
-  '.sp-btn:hover{background:#1d4ed8}.sp-btn:active{transform:scale(.97)}' +
-  '.sp-btn:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}' +
-  '.sp-launcher{position:fixed;right:20px;bottom:20px}';
+  `:host{${HOST_DECLS}}` +
+  '*{box-sizing:border-box;font-family:system-ui,sans-serif}' +
+  '.sp-btn{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:11px 20px;font:600 15px/1.2 system-ui,sans-serif;' +
+  'background:var(--sp-brand,#2563eb);color:var(--sp-on,#fff);box-shadow:0 6px 20px rgba(15,23,42,.25)}.sp-btn:hover{filter:brightness(.92)}' +
+  ':focus-visible{outline:3px solid var(--sp-brand,#2563eb);outline-offset:2px}' +
+  '.sp-corner{position:fixed;right:20px;bottom:20px;max-width:calc(100vw - 40px)}' +
+  ':host([data-pos$=left]) .sp-corner{right:auto;left:20px}:host([data-pos^=top]) .sp-corner{bottom:auto;top:20px}' +
+  '@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}';
+
+/** Adds CSS to the shadow root: a constructed stylesheet, or a <style> element where that is unsupported. */
+export function addCss(root: ShadowRoot, css: string): void {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } catch {
+    const style = document.createElement('style');
+    style.textContent = css;
+    root.prepend(style);
+  }
+}
+
+/** White or near-black text, whichever reads better on the brand colour (WCAG relative luminance). */
+export function onColor(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => (parseInt(hex.slice(i, i + 2), 16) / 255) ** 2.2);
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b! < 0.198 ? '#fff' : '#111';
+}
+
+/** Corner, light/dark mode and brand colour: attributes and custom properties on the host. */
+export function applyTheme(root: ShadowRoot, theme: SiteTheme): void {
+  const host = root.host as HTMLElement;
+  host.setAttribute('data-pos', theme.position || ''); // default: bottom-right
+  host.setAttribute('data-mode', theme.mode || ''); // default: light
+  const brand = theme.brandColor;
+  if (brand && /^#[0-9a-f]{6}$/i.test(brand)) {
+    host.style.setProperty('--sp-brand', brand, 'important');
+    host.style.setProperty('--sp-on', onColor(brand), 'important');
+  }
+}
 
 export function createWidgetRoot(): ShadowRoot {
   const host = document.createElement(WIDGET_TAG);
-  host.setAttribute('style', HOST_STYLE);
+  host.style.cssText = HOST_STYLE;
   const root = host.attachShadow({ mode: 'open' });
   document.documentElement.appendChild(host);
   return root;
+}
+
+const LANGS = ['en', 'fr', 'de', 'es'];
+
+/** The first supported language among the candidates (e.g. "fr-CA" -> "fr"), else English. */
+export function pickLang(...candidates: (string | null | undefined)[]): string {
+  for (const c of candidates) {
+    const lang = (c ?? '').slice(0, 2).toLowerCase();
+    if (LANGS.includes(lang)) return lang;
+  }
+  return 'en';
 }

@@ -1,29 +1,40 @@
 /**
- * The visitor's UI inside the widget's shadow root: "Get help", the code to read out, the
- * session banner (banner.ts), and a "Session ended" toast, rendered from the session snapshot;
- * plus the layers that other parts draw into: drawings, pointers, panels (chat, invite) and
- * modal prompts. Names from the server go in through textContent only.
+ * widget.js, the built-in UI (loaded by capture.js only with data-widget on): "Get help", the
+ * code to read out, the session banner (banner.ts), a "Session ended" toast, all rendered from
+ * the session snapshot into the layers capture.js made (layers.ts), in the site's theme; and
+ * announcements for screen readers: who joined, who controls the tab, when the session ends.
+ * Names from the server go in through textContent only.
  */
+import type { SiteTheme } from '@samepage/protocol';
 import type { SamepageSnapshot } from './api-types.ts';
+import { EN_WIDGET } from './i18n/en.ts';
+import type { Layers } from './layers.ts';
 import { BANNER_CSS, renderBanner, updateChatButton, type BannerExtras } from './banner.ts';
+import { json } from './safe-json.ts';
+import { t, useTexts } from './text.ts';
+import { logo } from './theme.ts';
 import { button, el, liveRegion } from './widget-dom.ts';
-import { BASE_CSS } from './widget-host.ts';
+import { BASE_CSS, applyTheme } from './widget-host.ts';
 
 export { formatViewers } from './banner.ts';
 
+const DARK = '--sp-bg:#1e293b;--sp-fg:#f1f5f9;--sp-muted:#cbd5e1;--sp-line:#334155;--sp-soft:#334155;--sp-field:#64748b;color-scheme:dark';
+
 const CSS =
   BASE_CSS +
-  '.sp-btn[disabled]{opacity:.7;cursor:progress}' +
-  '.sp-card{pointer-events:auto;position:fixed;right:20px;bottom:20px;width:280px;padding:20px;border-radius:16px;background:#fff;color:#0f172a;' +
-  'box-shadow:0 20px 50px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);border:1px solid #e2e8f0}' +
-  '.sp-title{margin:0 0 4px;font-size:13px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:#64748b}' +
-  '.sp-code{margin:4px 0 8px;font-size:40px;font-weight:700;letter-spacing:.08em;color:#2563eb;font-variant-numeric:tabular-nums}' +
-  '.sp-hint{margin:0 0 16px;font-size:14px;line-height:1.45;color:#475569}' +
-  '.sp-ghost{pointer-events:auto;cursor:pointer;border:1px solid #cbd5e1;border-radius:999px;padding:8px 16px;font-size:14px;font-weight:600;background:#fff;color:#0f172a}' +
-  '.sp-ghost:hover{background:#f1f5f9}.sp-ghost:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}' +
-  '.sp-toast{position:fixed;right:20px;bottom:76px;padding:10px 16px;border-radius:12px;background:#0f172a;color:#fff;font-size:14px;box-shadow:0 10px 30px rgba(15,23,42,.3)}' +
-  '.sp-pointer{position:fixed;top:0;left:0;pointer-events:none;transition:transform 60ms linear;will-change:transform}' +
-  '.sp-pointer span{position:absolute;left:16px;top:18px;padding:2px 8px;border-radius:6px;color:#fff;font-size:12px;font-weight:600;white-space:nowrap}' +
+  ':host{--sp-brand:#2563eb;--sp-on:#fff;--sp-bg:#fff;--sp-fg:#0f172a;--sp-muted:#475569;--sp-line:#e2e8f0;--sp-soft:#f1f5f9;--sp-field:#94a3b8;color-scheme:light}' +
+  `:host([data-mode=dark]){${DARK}}@media (prefers-color-scheme:dark){:host([data-mode=auto]){${DARK}}}` +
+  '.sp-btn{transition:filter .15s,transform .15s}.sp-btn:active{transform:scale(.97)}.sp-btn[disabled]{opacity:.75;cursor:progress}' +
+  '.sp-card{pointer-events:auto;width:300px;padding:20px;border-radius:16px;background:var(--sp-bg);color:var(--sp-fg);' +
+  'box-shadow:0 20px 50px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);border:1px solid var(--sp-line)}' +
+  '.sp-head{display:flex;align-items:center;justify-content:space-between;gap:12px}.sp-logo{display:block;height:24px;max-width:120px;object-fit:contain}' +
+  '.sp-title{margin:0;font-size:13px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:var(--sp-muted)}' +
+  '.sp-code{margin:8px 0 10px;padding-left:12px;border-left:4px solid var(--sp-brand);font-size:38px;line-height:1.1;font-weight:700;letter-spacing:.08em;color:var(--sp-fg);font-variant-numeric:tabular-nums;white-space:nowrap}' +
+  '.sp-hint{margin:0 0 16px;font-size:14px;line-height:1.45;color:var(--sp-muted)}' +
+  '.sp-ghost{pointer-events:auto;cursor:pointer;border:1px solid var(--sp-field);border-radius:999px;padding:8px 16px;font-size:14px;font-weight:600;background:var(--sp-bg);color:var(--sp-fg)}' +
+  '.sp-ghost:hover{background:var(--sp-soft)}' +
+  '.sp-toast{margin-bottom:60px;padding:10px 16px;border-radius:12px;background:#0f172a;color:#fff;font-size:14px;box-shadow:0 10px 30px rgba(15,23,42,.3)}' +
+  ':host([data-pos^=top]) .sp-toast{margin:60px 0 0}' +
   BANNER_CSS;
 
 export const TOAST_MS = 4000;
@@ -37,21 +48,19 @@ export interface WidgetActions {
   invite(): void;
 }
 
-export interface Widget {
+export interface WidgetUi {
   render(snapshot: SamepageSnapshot): void;
   /** The Chat button's state (open, unread count), updated in place. */
   setChat(extras: BannerExtras): void;
   /** Set while a session answers an agent's co-browse request: no code to read out. */
   setRequestedBy(agentName: string | null): void;
-  /** Adds CSS for parts that come later (collab.js brings its own). */
-  addStyle(css: string): void;
-  /** Where the pointer layer draws. */
-  pointerContainer: HTMLElement;
-  drawingContainer: HTMLElement;
-  /** Chat and invite panels. */
-  panels: HTMLElement;
-  /** Consent prompts. */
-  modals: HTMLElement;
+}
+
+/** What widget.js registers with capture.js. */
+export interface WidgetModule {
+  create(layers: Layers, actions: WidgetActions, theme: () => SiteTheme, texts: Record<string, string>): WidgetUi;
+  /** The English texts of the widget (translated and overridden by capture.js). */
+  texts: Record<string, string>;
 }
 
 /** "123456" -> "123 456", easier to read out over the phone. */
@@ -59,33 +68,41 @@ export function formatCode(code: string): string {
   return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
 }
 
+/** What screen readers should hear about this change: joins, leaves, control, end. */
+function announcement(before: SamepageSnapshot | null, now: SamepageSnapshot): string {
+  if (!before) return '';
+  if (now.state === 'ended' && (before.state === 'active' || before.state === 'waiting')) return t('endedNotice');
+  const out: string[] = [];
+  const name = (id: string, list = now.participants): string => list.find((p) => p.id === id)?.name || t('anAgent');
+  for (const p of now.participants) if (!before.participants.some((b) => b.id === p.id)) out.push(t('joined', { name: p.name || t('anAgent') }));
+  for (const p of before.participants) if (!now.participants.some((n) => n.id === p.id)) out.push(t('left', { name: p.name || t('anAgent') }));
+  const was = before.control.controllerId;
+  const is = now.control.controllerId;
+  if (is && is !== was) out.push(t('controlGranted', { name: name(is) }));
+  else if (!is && was && now.state === 'active') out.push(t('controlBack'));
+  return out.join('. ');
+}
+
 /**
  * @example
- *   const widget = mountWidget(root, true, { start, cancel, stop });
- *   widget.render(host.snapshot());
+ *   const ui = createWidgetUi(mountLayers(root), { start, cancel, stop, … }, () => theme, texts);
+ *   ui.render(host.snapshot());
  */
-export function mountWidget(root: ShadowRoot, visible: boolean, actions: WidgetActions): Widget {
-  root.replaceChildren();
-  const style = document.createElement('style');
-  style.textContent = CSS;
-  const ui = el('div', 'sp-ui');
-  const drawingContainer = el('div', 'sp-drawings');
-  const pointerContainer = el('div', 'sp-pointers');
-  pointerContainer.setAttribute('aria-hidden', 'true');
-  const panels = el('div', 'sp-panels');
-  const modals = el('div', 'sp-modals');
-  root.append(style, drawingContainer, pointerContainer, ui, panels, modals);
-
+export function createWidgetUi(layers: Layers, actions: WidgetActions, theme: () => SiteTheme, texts: Record<string, string>): WidgetUi {
+  useTexts(texts);
+  const { root, ui, announcer } = layers;
+  layers.addStyle(CSS);
   let lastState = '';
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
   let chat: BannerExtras = { unread: 0, chatOpen: false };
   let requestedBy: string | null = null;
   let current: SamepageSnapshot | null = null;
+  let announced: SamepageSnapshot | null = null;
 
   const render = (snapshot: SamepageSnapshot): void => {
     current = snapshot;
-    if (!visible) return;
-    const key = JSON.stringify([
+    const th = theme();
+    const key = json().stringify([
       snapshot.state,
       snapshot.code,
       snapshot.participants.map((p) => [p.id, p.name, p.role]),
@@ -93,17 +110,22 @@ export function mountWidget(root: ShadowRoot, visible: boolean, actions: WidgetA
       snapshot.policy?.recorded,
       snapshot.policy?.allowGuests,
       requestedBy,
+      th,
     ]);
     if (key === lastState) return;
     const previous = lastState;
     lastState = key;
+    applyTheme(root, th);
+    const said = announcement(announced, snapshot);
+    announced = snapshot;
+    if (said) announcer.textContent = said;
     ui.replaceChildren();
     switch (snapshot.state) {
       case 'idle':
       case 'ended': {
-        ui.append(button('sp-btn sp-launcher', 'Get help', actions.start));
+        ui.append(button('sp-btn sp-corner', th.text?.getHelp || t('getHelp'), actions.start));
         if (snapshot.state === 'ended' && previous && !previous.startsWith('["ended"')) {
-          const toast = liveRegion(el('div', 'sp-toast', 'Session ended'));
+          const toast = el('div', 'sp-toast sp-corner', t('sessionEnded'));
           ui.append(toast);
           clearTimeout(toastTimer);
           toastTimer = setTimeout(() => toast.remove(), TOAST_MS);
@@ -111,28 +133,31 @@ export function mountWidget(root: ShadowRoot, visible: boolean, actions: WidgetA
         break;
       }
       case 'starting': {
-        const b = button('sp-btn sp-launcher', 'Connecting…', () => undefined);
+        const b = button('sp-btn sp-corner', t('connecting'), () => undefined);
         b.disabled = true;
         ui.append(b);
         break;
       }
       case 'waiting': {
+        const card = el('section', 'sp-card sp-corner');
+        const head = el('div', 'sp-head');
+        const image = logo(th);
         if (requestedBy !== null) {
-          const card = liveRegion(el('section', 'sp-card'));
-          card.append(el('p', 'sp-hint', `Connecting you with ${requestedBy || 'your agent'}…`), button('sp-ghost', 'Cancel', actions.cancel));
+          liveRegion(card);
+          card.append(el('p', 'sp-hint', t('connectingWith', { name: requestedBy || t('yourAgent') })), button('sp-ghost', t('cancel'), actions.cancel));
+          if (image) card.prepend(image);
           ui.append(card);
           break;
         }
-        const card = el('section', 'sp-card');
-        card.setAttribute('aria-label', 'Samepage support code');
-        const code = el('p', 'sp-code', formatCode(snapshot.code ?? ''));
-        code.setAttribute('aria-label', (snapshot.code ?? '').split('').join(' '));
-        card.append(
-          el('h2', 'sp-title', 'Your code'),
-          code,
-          el('p', 'sp-hint', 'Read this code to your support agent. They will see this tab, never your passwords or card details.'),
-          button('sp-ghost', 'Cancel', actions.cancel),
-        );
+        card.setAttribute('aria-label', t('codeLabel'));
+        // Shown grouped ("123 456"), read out digit by digit.
+        const code = el('p', 'sp-code');
+        const shown = el('span', '', formatCode(snapshot.code ?? ''));
+        shown.setAttribute('aria-hidden', 'true');
+        code.append(shown, el('span', 'sp-sr', (snapshot.code ?? '').split('').join(' ')));
+        head.append(el('h2', 'sp-title', t('yourCode')));
+        if (image) head.append(image);
+        card.append(head, code, el('p', 'sp-hint', t('codeHint')), button('sp-ghost', t('cancel'), actions.cancel));
         ui.append(card);
         break;
       }
@@ -144,11 +169,6 @@ export function mountWidget(root: ShadowRoot, visible: boolean, actions: WidgetA
 
   return {
     render,
-    addStyle(css) {
-      const extra = document.createElement('style');
-      extra.textContent = css;
-      style.after(extra);
-    },
     setChat(extras) {
       chat = extras;
       const b = ui.querySelector<HTMLButtonElement>('.sp-chat-btn');
@@ -158,9 +178,7 @@ export function mountWidget(root: ShadowRoot, visible: boolean, actions: WidgetA
       requestedBy = name;
       if (current) render(current);
     },
-    pointerContainer,
-    drawingContainer,
-    panels,
-    modals,
   };
 }
+
+export const widgetModule: WidgetModule = { create: createWidgetUi, texts: EN_WIDGET };

@@ -45,6 +45,9 @@ export const en = {
   statusWaiting: 'Waiting for the customer’s page…',
   statusEnded: 'Session ended',
   viewportLabel: (width: number, height: number): string => `${width} × ${height}`,
+  visualViewportLabel: (scale: number, width: number, height: number): string =>
+    scale > 1.01 ? `zoomed ${Math.round(scale * 10) / 10}×, showing ${Math.round(width)} × ${Math.round(height)}` : `${Math.round(width)} × ${Math.round(height)} visible (keyboard or toolbar)`,
+  deviceFrameLabel: (kind: 'phone' | 'tablet'): string => (kind === 'phone' ? 'Phone' : 'Tablet'),
   replicaLabel: 'Replica of the customer’s tab',
   customerPointer: 'Customer’s pointer',
   participantsHeading: 'Participants',
@@ -71,6 +74,7 @@ export const en = {
   roleGuest: 'Guest',
   inControlBadge: 'In control',
   serverReconnecting: 'Connection lost; reconnecting…',
+  transportStream: 'Connected over HTTP streaming (WebSockets are blocked)',
 
   requestControl: 'Request control',
   waitingForCustomer: 'Waiting for the customer…',

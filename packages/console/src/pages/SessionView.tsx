@@ -20,6 +20,7 @@ import { NoticeStack } from '../components/NoticeStack.tsx';
 import { ChatPanel } from '../components/ChatPanel.tsx';
 import { InvitePanel } from '../components/InvitePanel.tsx';
 import { NotesBox } from '../components/NotesBox.tsx';
+import { transportKind } from '../stream-socket.ts';
 
 interface Props {
   replica: ReplicaSession;
@@ -35,6 +36,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
   const presence = useStore(controller.presence);
   const notices = useStore(controller.notices);
   const ready = useSyncExternalStore(replica.subscribe, () => replica.getOverlay().ready);
+  const overStream = useSyncExternalStore(transportKind.subscribe, transportKind.get) === 'stream';
   const [chosen, setTool] = useState<Tool>('pointer');
   const tool = tools.draw ? chosen : 'pointer';
   const live = state.phase === 'live' && !state.reconnecting;
@@ -56,6 +58,11 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
           )}
         </div>
         <StatusPill {...describeStatus(state, ready)} />
+        {overStream && (
+          <span className="badge badge-muted" data-testid="transport-notice" role="status">
+            {t.transportStream}
+          </span>
+        )}
         <button type="button" className="button button-danger" onClick={onLeave} disabled={state.phase !== 'live'}>
           {t.leave}
         </button>

@@ -6,10 +6,12 @@
 import { buildReplicaCsp } from '@samepage/protocol';
 import { FrameDecoder, type DecoderStats, type ReplicaEvent } from './frame-decoder.ts';
 import type { CreateReplicaAdapter, ReplicaAdapter, Rect } from './replica-adapter.ts';
-import { readOverlayChange, type Point, type Viewport } from './rrweb-events.ts';
+import { readOverlayChange, type Point, type Viewport, type VisualViewport } from './rrweb-events.ts';
 
 export interface OverlayState {
   viewport: Viewport | null;
+  /** Pinch-zoom and on-screen keyboard (null until the SDK reports it, or from an older SDK). */
+  visualViewport?: VisualViewport | null;
   pointer: Point | null;
   clicks: { id: number; x: number; y: number }[];
   focusId: number | null;
@@ -136,7 +138,7 @@ export class ReplicaSession {
       this.askForKeyframe();
       return;
     }
-    this.overlay = { viewport: this.overlay.viewport, pointer: null, clicks: [], focusId: null, focusRect: null, ready: true, scroll: { x: 0, y: 0 } };
+    this.overlay = { viewport: this.overlay.viewport, visualViewport: this.overlay.visualViewport ?? null, pointer: null, clicks: [], focusId: null, focusRect: null, ready: true, scroll: { x: 0, y: 0 } };
     this.noteEvents(keyframe);
     for (const events of deltas) this.applyDelta(events);
   }
@@ -156,6 +158,7 @@ export class ReplicaSession {
     const change = readOverlayChange(events);
     const next: OverlayState = { ...this.overlay };
     if (change.viewport) next.viewport = change.viewport;
+    if (change.visualViewport) next.visualViewport = change.visualViewport;
     if (change.pointer) next.pointer = change.pointer;
     if (change.focusId !== undefined) next.focusId = change.focusId;
     if (change.clicks.length > 0) {

@@ -81,6 +81,13 @@ export function ReplicaView({ replica, greyed, onPointer, interaction }: Replica
 
   useEffect(() => replica.refreshLayout(), [replica, scale]);
 
+  // A touch device: phone-sized (shorter side up to 600 px) or tablet. Shown in a CSS device frame.
+  const visual = overlay.visualViewport ?? null;
+  const device = viewport && visual?.touch ? (Math.min(viewport.width, viewport.height) <= 600 ? 'phone' : 'tablet') : null;
+  // Pinch-zoom or an on-screen keyboard: the customer sees only part of the layout viewport.
+  const partial =
+    viewport && visual && (visual.scale > 1.01 || visual.width < viewport.width - 1 || visual.height < viewport.height - 1) ? visual : null;
+
   const handleMove = (event: MouseEvent<HTMLDivElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
     const scroll = replica.getAdapter()?.scroll() ?? { x: 0, y: 0 };
@@ -90,27 +97,39 @@ export function ReplicaView({ replica, greyed, onPointer, interaction }: Replica
   return (
     <div className="replica-stage" ref={stageRef}>
       <div className={`replica-column${overlay.ready && viewport ? '' : ' replica-pending'}`}>
-        <div
-          className={`replica-frame${greyed ? ' replica-greyed' : ''}`}
-          role="region"
-          aria-label={t.replicaLabel}
-          data-testid="replica"
-          data-scale={scale}
-          style={viewport ? { width: viewport.width * scale, height: viewport.height * scale } : undefined}
-          onMouseMove={handleMove}
-          onMouseLeave={() => pointer.leave()}
-        >
+        <div className={device ? `device-frame device-${device}` : 'device-none'} data-testid="device-frame" data-device={device ?? 'none'} aria-label={device ? t.deviceFrameLabel(device) : undefined}>
           <div
-            className="replica-scaler"
-            ref={rootRef}
-            style={viewport ? { width: viewport.width, height: viewport.height, transform: `scale(${scale})` } : undefined}
-          />
-          <PointerOverlay overlay={overlay} scale={scale} />
-          {viewport && <InputLayer {...interaction} replica={replica} scale={scale} scroll={overlay.scroll} viewport={viewport} />}
+            className={`replica-frame${greyed ? ' replica-greyed' : ''}`}
+            role="region"
+            aria-label={t.replicaLabel}
+            data-testid="replica"
+            data-scale={scale}
+            style={viewport ? { width: viewport.width * scale, height: viewport.height * scale } : undefined}
+            onMouseMove={handleMove}
+            onMouseLeave={() => pointer.leave()}
+          >
+            <div
+              className="replica-scaler"
+              ref={rootRef}
+              style={viewport ? { width: viewport.width, height: viewport.height, transform: `scale(${scale})` } : undefined}
+            />
+            <PointerOverlay overlay={overlay} scale={scale} />
+            {viewport && <InputLayer {...interaction} replica={replica} scale={scale} scroll={overlay.scroll} viewport={viewport} />}
+            {partial && (
+              <div
+                className="visual-viewport"
+                data-testid="visual-viewport"
+                data-scale={partial.scale}
+                aria-hidden="true"
+                style={{ left: partial.x * scale, top: partial.y * scale, width: partial.width * scale, height: partial.height * scale }}
+              />
+            )}
+          </div>
         </div>
         {viewport && (
           <p className="viewport-label" data-testid="viewport-label">
             {t.viewportLabel(viewport.width, viewport.height)}
+            {partial && <span data-testid="visual-viewport-label"> · {t.visualViewportLabel(partial.scale, partial.width, partial.height)}</span>}
           </p>
         )}
       </div>

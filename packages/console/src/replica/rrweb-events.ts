@@ -5,13 +5,26 @@
  */
 import type { ReplicaEvent } from './frame-decoder.ts';
 
-export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4 } as const;
+export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 } as const;
+/** The SDK's custom event with the visual viewport (pinch-zoom, on-screen keyboard): motion-capture.ts. */
+export const VISUAL_VIEWPORT_TAG = 'samepage:visual-viewport';
 export const Source = { MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, TouchMove: 6, Drag: 12 } as const;
 export const Interaction = { Click: 2, Focus: 5, Blur: 6 } as const;
 
 export interface Viewport {
   width: number;
   height: number;
+}
+
+/** The customer's visual viewport: the part of the layout viewport on screen, in CSS px. */
+export interface VisualViewport {
+  scale: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** The customer's device has a touch screen (phone or tablet). */
+  touch: boolean;
 }
 
 export interface Point {
@@ -22,6 +35,7 @@ export interface Point {
 /** What a batch of events changes in the overlay; absent fields are unchanged. */
 export interface OverlayChange {
   viewport?: Viewport;
+  visualViewport?: VisualViewport;
   /** The customer's pointer, in the customer's viewport coordinates. */
   pointer?: Point;
   clicks: Point[];
@@ -90,6 +104,10 @@ export function readOverlayChange(events: readonly ReplicaEvent[]): OverlayChang
       change.focusId = null;
     } else if (event.type === EventType.IncrementalSnapshot) {
       readIncremental(data, change);
+    } else if (event.type === EventType.Custom && data.tag === VISUAL_VIEWPORT_TAG) {
+      const p = record(data.payload);
+      const [scale, x, y, width, height] = [num(p?.scale), num(p?.x), num(p?.y), num(p?.width), num(p?.height)];
+      if (scale !== null && x !== null && y !== null && width !== null && height !== null && scale > 0) change.visualViewport = { scale, x, y, width, height, touch: p?.touch === true };
     }
   }
   return change;

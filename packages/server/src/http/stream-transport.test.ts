@@ -104,7 +104,7 @@ async function openStream(t: TestContext, base: string, headers: Record<string, 
     fetch(`${base}/stream/${client.id}`, {
       method: 'POST',
       headers: { 'content-type': type, [STREAM_TOKEN_HEADER]: client.token, ...headers, ...extra },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
     });
   client.send = (message) => client.post(JSON.stringify(message));
   return client;
