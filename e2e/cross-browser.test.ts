@@ -119,7 +119,8 @@ for (const name of ENGINES) {
       w.Samepage!.on('control_requested', ({ participantId }) => w.Samepage!.control.allow(participantId));
     });
     await agent.waitForReplicaTextAt('#e2e-button', 'Clicked 0 times');
-    await agent.requestControl();
+    // (Not agent.requestControl(): the page allows at once, so "Waiting for the customer…" may never paint.)
+    await agent.button('Request control').click();
     await agent.waitInControl();
     await agent.clickReplica('#e2e-button');
     await customer.waitForFunction(() => (window as CustomerWindow).__e2eClicks === 1, undefined, { timeout: 5_000 });

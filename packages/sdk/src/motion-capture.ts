@@ -5,6 +5,7 @@
  * animation frame, in rrweb's own event format so the stream stays rrweb-compatible.
  */
 import { EventType, IncrementalSource, type RecordedEvent } from './rrweb-events.ts';
+import { json } from './safe-json.ts';
 
 /** rrweb custom event (type 5) with the visual viewport: { scale, x, y, width, height } in CSS px, and `touch` (a touch screen). */
 export const VISUAL_VIEWPORT_TAG = 'samepage:visual-viewport';
@@ -102,7 +103,7 @@ export function startMotionCapture(options: MotionCaptureOptions): MotionCapture
         visualPending = false;
         const r = (n: number): number => Math.round(n * 100) / 100;
         const payload = { scale: r(vv.scale), x: r(vv.offsetLeft), y: r(vv.offsetTop), width: r(vv.width), height: r(vv.height), touch: navigator.maxTouchPoints > 0 };
-        const key = JSON.stringify(payload);
+        const key = json().stringify(payload);
         if (key !== lastVisual) {
           lastVisual = key;
           events.push({ type: EventType.Custom, timestamp, data: { tag: VISUAL_VIEWPORT_TAG, payload } });

@@ -85,8 +85,9 @@ export function ReplicaView({ replica, greyed, onPointer, interaction }: Replica
   const visual = overlay.visualViewport ?? null;
   const device = viewport && visual?.touch ? (Math.min(viewport.width, viewport.height) <= 600 ? 'phone' : 'tablet') : null;
   // Pinch-zoom or an on-screen keyboard: the customer sees only part of the layout viewport.
+  // (The visual viewport excludes scrollbars, hence the 40 px of slack.)
   const partial =
-    viewport && visual && (visual.scale > 1.01 || visual.width < viewport.width - 1 || visual.height < viewport.height - 1) ? visual : null;
+    viewport && visual && (visual.scale > 1.01 || visual.width < viewport.width - 40 || visual.height < viewport.height - 40) ? visual : null;
 
   const handleMove = (event: MouseEvent<HTMLDivElement>) => {
     const box = event.currentTarget.getBoundingClientRect();

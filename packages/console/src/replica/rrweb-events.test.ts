@@ -38,3 +38,11 @@ test('malformed events are skipped', () => {
   ]);
   assert.deepEqual(change, { clicks: [] });
 });
+
+test('the visual viewport (pinch-zoom, keyboard) comes from the SDK’s custom event; malformed ones are ignored', () => {
+  const payload = { scale: 2, x: 10, y: 20, width: 195, height: 332, touch: true };
+  const change = readOverlayChange([{ type: 5, timestamp: 1, data: { tag: 'samepage:visual-viewport', payload } }]);
+  assert.deepEqual(change.visualViewport, payload);
+  assert.equal(readOverlayChange([{ type: 5, timestamp: 1, data: { tag: 'other', payload } }]).visualViewport, undefined);
+  assert.equal(readOverlayChange([{ type: 5, timestamp: 1, data: { tag: 'samepage:visual-viewport', payload: { ...payload, scale: 'x' } } }]).visualViewport, undefined);
+});
