@@ -122,7 +122,24 @@ async function chromiumCustomer(): Promise<CustomerBrowser> {
         hover: (selector) => page.hover(selector),
         click: (selector) => page.click(selector),
         focus: (selector) => page.focus(selector),
-        screenshot: (css) => page.screenshot({ style: css, caret: 'hide', animations: 'allow' }),
+        screenshot: async (css) => {
+          // The widget's host defends its styles from the page (:host !important inside its
+          // shadow root wins over any outside rule), so it is taken out for the shot and put back.
+          await page.evaluate(() => {
+            const host = document.querySelector('samepage-widget');
+            if (!host) return;
+            (window as unknown as { __spWidget?: [Element, Node | null, Node] }).__spWidget = [host, host.nextSibling, host.parentNode!];
+            host.remove();
+          });
+          try {
+            return await page.screenshot({ style: css, caret: 'hide', animations: 'allow' });
+          } finally {
+            await page.evaluate(() => {
+              const saved = (window as unknown as { __spWidget?: [Element, Node | null, Node] }).__spWidget;
+              if (saved) saved[2].insertBefore(saved[0], saved[1]);
+            });
+          }
+        },
         close: () => context.close(),
       };
     },

@@ -35,6 +35,7 @@ function SessionPageOrLoading({ sessionId, loading }: { sessionId: string; loadi
 }
 const WatchPage = lazy(async () => ({ default: (await import('./pages/WatchPage.tsx')).WatchPage }));
 const PastSessionPage = lazy(async () => ({ default: (await import('./pages/PastSessionPage.tsx')).PastSessionPage }));
+const RecordingPage = lazy(async () => ({ default: (await import('./pages/RecordingPage.tsx')).RecordingPage }));
 const AdminRoutes = lazy(async () => ({ default: (await import('./pages/admin/AdminRoutes.tsx')).AdminRoutes }));
 
 type Auth = { status: 'loading' } | { status: 'signed_out' } | { status: 'signed_in'; user: User };
@@ -113,6 +114,7 @@ export function App() {
     return true;
   };
 
+  const canViewRecordings = auth.user.permissions.includes('recordings.view');
   return (
     <SessionContext.Provider value={controller}>
       <AppShell user={auth.user} onLogOut={() => void signOut()} onLogOutEverywhere={signOutEverywhere}>
@@ -124,10 +126,14 @@ export function App() {
           <SessionPageOrLoading sessionId={route.sessionId} loading={t.loading} />
         ) : route.name === 'session_detail' ? (
           <Suspense fallback={<div className="boot">{t.loading}</div>}>
-            <PastSessionPage sessionId={route.sessionId} />
+            <PastSessionPage sessionId={route.sessionId} canViewRecordings={canViewRecordings} />
+          </Suspense>
+        ) : route.name === 'recording' ? (
+          <Suspense fallback={<div className="boot">{t.loading}</div>}>
+            <RecordingPage sessionId={route.sessionId} />
           </Suspense>
         ) : (
-          <HomePage autoJoinCode={route.name === 'join' ? route.code : null} onJoinStart={preloadSessionPage} />
+          <HomePage autoJoinCode={route.name === 'join' ? route.code : null} onJoinStart={preloadSessionPage} canViewRecordings={canViewRecordings} />
         )}
       </AppShell>
     </SessionContext.Provider>

@@ -11,6 +11,8 @@ export type Route =
   | { name: 'session'; sessionId: string }
   /** A past session: its chat transcript and notes. */
   | { name: 'session_detail'; sessionId: string }
+  /** A session's recording (needs recordings.view). */
+  | { name: 'recording'; sessionId: string }
   /** A friend's view-only link; works without logging in. */
   | { name: 'watch'; token: string }
   /** The admin pages (each behind its permission; see admin/admin-model.ts). */
@@ -37,6 +39,8 @@ export function parseRoute(pathname: string): Route {
   if (session?.[1]) return { name: 'session', sessionId: decodeURIComponent(session[1]) };
   const detail = /^\/sessions\/([^/]+)$/.exec(path);
   if (detail?.[1]) return { name: 'session_detail', sessionId: decodeURIComponent(detail[1]) };
+  const recording = /^\/recordings\/([^/]+)$/.exec(path);
+  if (recording?.[1]) return { name: 'recording', sessionId: decodeURIComponent(recording[1]) };
   const watch = /^\/watch\/([^/]+)$/.exec(path);
   if (watch?.[1]) return { name: 'watch', token: decodeURIComponent(watch[1]) };
   return { name: 'not_found' };
@@ -52,6 +56,8 @@ export function routePath(route: Route): string {
       return `${BASE}/session/${encodeURIComponent(route.sessionId)}`;
     case 'session_detail':
       return `${BASE}/sessions/${encodeURIComponent(route.sessionId)}`;
+    case 'recording':
+      return `${BASE}/recordings/${encodeURIComponent(route.sessionId)}`;
     case 'watch':
       return `${BASE}/watch/${encodeURIComponent(route.token)}`;
     case 'admin_users':

@@ -32,6 +32,9 @@ export const ERRORS = {
   server_shutting_down: { http: 503, close: 1012, fatal: false, message: 'The server is restarting; reconnecting.' },
   server_busy: { http: 503, close: 1013, fatal: true, message: 'This server is at its connection limit; try again shortly.' },
   database_unavailable: { http: 503, close: 1013, fatal: false, message: 'The database is unavailable; try again shortly.' },
+  shared_browser_limit: { http: 503, close: 4503, fatal: false, message: 'Every shared browser of this server is in use; try again when a shared-browser session ends.' },
+  shared_browser_unavailable: { http: 503, close: 4503, fatal: false, message: 'Open a website is not available on this server (switched off, or Chromium is missing).' },
+  url_not_allowed: { http: 403, close: 4403, fatal: false, message: 'This address may not be opened in a shared browser.' },
   internal: { http: 500, close: 1011, fatal: false, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { http: number; close: number; fatal: boolean; message: string }>;
 

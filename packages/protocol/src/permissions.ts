@@ -8,6 +8,7 @@ export const PERMISSIONS = [
   'session.navigate',
   'session.invite',
   'session.join_any',
+  'session.open_url',
   'visitors.list',
   'recordings.view',
   'users.manage',
@@ -19,7 +20,7 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const AGENT: Permission[] = ['session.view', 'session.point', 'session.draw', 'session.chat', 'session.invite', 'visitors.list'];
-const SENIOR: Permission[] = [...AGENT, 'session.control', 'session.navigate'];
+const SENIOR: Permission[] = [...AGENT, 'session.control', 'session.navigate', 'session.open_url'];
 const SUPERVISOR: Permission[] = [...SENIOR, 'session.join_any', 'audit.view', 'recordings.view'];
 
 /** The built-in roles. Admins can add custom roles (see the server). */

@@ -139,6 +139,8 @@ export interface CaptureController {
   chat: ChatApi;
   control: ControlApi;
   inviteGuest(): Promise<{ url: string }>;
+  /** Draws the widget again (the theme changed through Samepage.init). */
+  refresh?(): void;
   /** Shows the built-in co-browse prompt (widget on); resolves with the customer's answer. */
   promptCobrowse(request: CobrowseRequest): Promise<boolean>;
 }

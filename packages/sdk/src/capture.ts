@@ -190,8 +190,10 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
     },
     inviteGuest: () => (noSession() ? Promise.reject(noSessionError) : loadCollab().then((c) => c.inviteGuest())),
     promptCobrowse: (request) => loadCollab().then((c) => c.promptCobrowse(request)),
+    refresh: () => render(),
   };
 
+  ensureUi(); // the layers, before any recording starts (layers.ts)
   if (!uiReady) {
     const lang = host.config.lang;
     Promise.all([

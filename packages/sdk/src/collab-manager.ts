@@ -17,6 +17,7 @@ import { INVITE_CSS, showInviteCard } from './invite-card.ts';
 import { t, useTexts } from './text.ts';
 import { EN_COLLAB } from './i18n/en.ts';
 import { logo, resolveTheme } from './theme.ts';
+import { pristineMutationObserver } from './pristine.ts';
 
 export const INVITE_TIMEOUT_MS = 10_000;
 
@@ -120,7 +121,10 @@ export function createCollaboration(deps: CollabContext): CollabModule {
     if (!(root instanceof ShadowRoot)) return undefined;
     return (Object.keys(UI_PARTS) as HostUi[number][]).filter((part) => root.querySelector(UI_PARTS[part]));
   }
-  if (root instanceof ShadowRoot) new MutationObserver(() => presence?.update()).observe(root, { childList: true, subtree: true });
+  if (root instanceof ShadowRoot) {
+    const Observer = pristineMutationObserver();
+    new Observer(() => presence?.update()).observe(root, { childList: true, subtree: true });
+  }
 
   return {
     chat: chat.api,

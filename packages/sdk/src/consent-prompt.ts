@@ -29,6 +29,8 @@ export interface PromptOptions {
   decline: string;
   /** The site's logo, shown beside the icon. */
   logo?: HTMLElement | null;
+  /** false: do not move focus in (the console's theme preview). */
+  focus?: boolean;
 }
 
 export interface Prompt {
@@ -120,6 +122,6 @@ export function showPrompt(container: HTMLElement, options: PromptOptions): Prom
   });
   container.append(modal);
   // The safe answer has focus first: a stray Enter must not hand over the tab.
-  no.focus({ preventScroll: true });
+  if (options.focus !== false) no.focus({ preventScroll: true });
   return { answer, dismiss: close };
 }

@@ -36,13 +36,13 @@ export interface Widget extends Layers {
   setChat(extras: BannerExtras): void;
 }
 
+/**
+ * Mounts the layers at once when capture.js starts, before any recording: the recorder skips
+ * what was inside our (blocked) host when it took its snapshot, and drops later changes under
+ * nodes it does not know, but a node added right under the shadow root after the snapshot
+ * would reach the replica. The loader's button stays until widget.js draws.
+ */
 export function mountLayers(root: ShadowRoot): Layers {
-  root.replaceChildren();
-  try {
-    root.adoptedStyleSheets = [];
-  } catch {
-    // no constructable stylesheets: the <style> fallback went with replaceChildren
-  }
   addCss(root, LAYERS_CSS);
   const drawingContainer = el('div', 'sp-drawings');
   const pointerContainer = el('div', 'sp-pointers');

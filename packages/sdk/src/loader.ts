@@ -256,6 +256,7 @@ function install(): void {
         if (options.lang) config.lang = pickLang(options.lang, config.lang);
         if (options.theme) config.theme = { ...config.theme, ...options.theme };
         if (root) applyTheme(root, config.theme);
+        controller?.refresh?.();
         if (options.widget !== undefined) config.widget = options.widget;
         if (options.presence !== undefined) config.presence = options.presence;
         if (options.idleAfterMs && options.idleAfterMs > 0) config.idleAfterMs = options.idleAfterMs;

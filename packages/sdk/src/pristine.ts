@@ -19,3 +19,23 @@ export function repairJson(): void {
   const repaired = { parse: j.parse, stringify: (value: unknown) => j.stringify(value, undoArrayToJson) };
   if (works(repaired)) useJson(repaired);
 }
+
+/**
+ * A MutationObserver the page has not replaced: ours if its methods are native, else a fresh
+ * realm's (as rrweb does for its own). For our own small observers (what the widget shows).
+ */
+export function pristineMutationObserver(): typeof MutationObserver {
+  const native = (f: unknown): boolean => typeof f === 'function' && /\[native code\]/.test(Function.prototype.toString.call(f));
+  const own = window.MutationObserver;
+  if (native(own) && native(own.prototype?.observe)) return own;
+  try {
+    const frame = document.createElement('iframe');
+    frame.hidden = true;
+    document.documentElement.appendChild(frame);
+    const fresh = (frame.contentWindow as Window & { MutationObserver: typeof MutationObserver }).MutationObserver;
+    frame.remove();
+    return fresh.prototype.constructor as typeof MutationObserver;
+  } catch {
+    return own;
+  }
+}

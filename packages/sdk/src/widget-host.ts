@@ -1,6 +1,6 @@
 /**
- * The one element the SDK adds to the page: `<samepage-widget>`, a fixed, click-through host
- * over the viewport whose shadow root holds all of our UI (launcher, code card, banner,
+ * The one element the SDK adds to the page: `<samepage-widget>`, a fixed, click-through 0x0
+ * host whose shadow root holds all of our UI (launcher, code card, banner,
  * prompts, chat, agent pointers, drawings). The recorder blocks it, so it never appears in the
  * agent's replica; the shadow root keeps the page's CSS out and ours in. Styles go in through
  * constructable stylesheets (`adoptedStyleSheets`), which a strict CSP without
@@ -12,9 +12,12 @@ import type { SiteTheme } from '@samepage/protocol';
 import { WIDGET_TAG } from './redaction.ts';
 
 // `all:initial !important` resets everything the page could set on us (display, visibility,
-// opacity, transform…); then the few values we need (fixed makes it a block), all !important.
+// opacity, transform…); then the few values we need, all !important. A 0x0 box: the parts
+// inside are fixed to the viewport, and the recorder's placeholder for us takes no room in the
+// agent's replica. `contain: style` keeps our counters and quotes to ourselves; layout or
+// paint containment would make this 0x0 box the parts' containing block.
 const HOST_DECLS =
-  'all:initial!important;position:fixed!important;inset:0!important;z-index:2147483647!important;pointer-events:none!important;contain:layout style!important';
+  'all:initial!important;position:fixed!important;top:0!important;left:0!important;width:0!important;height:0!important;z-index:2147483647!important;pointer-events:none!important;contain:style!important';
 
 export const HOST_STYLE = HOST_DECLS;
 

@@ -11,6 +11,7 @@ import { EN_WIDGET } from './i18n/en.ts';
 import type { Layers } from './layers.ts';
 import { BANNER_CSS, renderBanner, updateChatButton, type BannerExtras } from './banner.ts';
 import { json } from './safe-json.ts';
+import { repairJson } from './pristine.ts';
 import { t, useTexts } from './text.ts';
 import { logo } from './theme.ts';
 import { button, el, liveRegion } from './widget-dom.ts';
@@ -24,7 +25,7 @@ const CSS =
   BASE_CSS +
   ':host{--sp-brand:#2563eb;--sp-on:#fff;--sp-bg:#fff;--sp-fg:#0f172a;--sp-muted:#475569;--sp-line:#e2e8f0;--sp-soft:#f1f5f9;--sp-field:#94a3b8;color-scheme:light}' +
   `:host([data-mode=dark]){${DARK}}@media (prefers-color-scheme:dark){:host([data-mode=auto]){${DARK}}}` +
-  '.sp-btn{transition:filter .15s,transform .15s}.sp-btn:active{transform:scale(.97)}.sp-btn[disabled]{opacity:.75;cursor:progress}' +
+  '.sp-btn{transition:filter .15s,transform .15s}.sp-btn:active{transform:scale(.97)}.sp-btn[aria-disabled=true]{opacity:.75;cursor:progress}' +
   '.sp-card{pointer-events:auto;width:300px;padding:20px;border-radius:16px;background:var(--sp-bg);color:var(--sp-fg);' +
   'box-shadow:0 20px 50px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);border:1px solid var(--sp-line)}' +
   '.sp-head{display:flex;align-items:center;justify-content:space-between;gap:12px}.sp-logo{display:block;height:24px;max-width:120px;object-fit:contain}' +
@@ -90,7 +91,12 @@ function announcement(before: SamepageSnapshot | null, now: SamepageSnapshot): s
  */
 export function createWidgetUi(layers: Layers, actions: WidgetActions, theme: () => SiteTheme, texts: Record<string, string>): WidgetUi {
   useTexts(texts);
+  repairJson(); // this bundle's own copy of safe-json (render keys are JSON)
   const { root, ui, announcer } = layers;
+  // The loader's button goes now; if it had the keyboard focus, our first button takes it.
+  const ours = [layers.drawingContainer, layers.pointerContainer, ui, layers.panels, layers.modals, announcer];
+  let takeFocus = root.activeElement !== null;
+  for (const node of [...root.children]) if (!ours.includes(node as HTMLElement)) node.remove();
   layers.addStyle(CSS);
   let lastState = '';
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -119,6 +125,9 @@ export function createWidgetUi(layers: Layers, actions: WidgetActions, theme: ()
     const said = announcement(announced, snapshot);
     announced = snapshot;
     if (said) announcer.textContent = said;
+    // A keyboard user whose button goes away (Get help -> code card) stays in the widget.
+    const hadFocus = takeFocus || ui.contains(root.activeElement);
+    takeFocus = false;
     ui.replaceChildren();
     switch (snapshot.state) {
       case 'idle':
@@ -134,7 +143,7 @@ export function createWidgetUi(layers: Layers, actions: WidgetActions, theme: ()
       }
       case 'starting': {
         const b = button('sp-btn sp-corner', t('connecting'), () => undefined);
-        b.disabled = true;
+        b.setAttribute('aria-disabled', 'true'); // not `disabled`: it keeps a keyboard user's focus
         ui.append(b);
         break;
       }
@@ -165,6 +174,7 @@ export function createWidgetUi(layers: Layers, actions: WidgetActions, theme: ()
         ui.append(renderBanner(snapshot, chat, actions));
         break;
     }
+    if (hadFocus) ui.querySelector<HTMLElement>('button')?.focus();
   };
 
   return {

@@ -1,5 +1,7 @@
 import type { Permission } from '@samepage/protocol';
 import type { Db } from './db/database.ts';
+import { createRecordingStore } from './recording-store.ts';
+import { framesToEvents } from './recording-events.ts';
 
 export interface AuditQuery {
   action?: string;
@@ -12,6 +14,7 @@ export interface AuditQuery {
 
 /** Admin reads and writes: users, roles, sites, audit, retention and data rights. Tenant-scoped. */
 export function createAdminStore(db: Db) {
+  const recordings = createRecordingStore(db);
   return {
     async listUsers(tenantId: string) {
       const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'role', 'disabled', 'created_at']).where('tenant_id', '=', tenantId).orderBy('created_at').execute();
@@ -83,8 +86,9 @@ export function createAdminStore(db: Db) {
     },
 
     /** Deletes what retention says is too old. Returns how many rows went, per kind. */
-    async purge(tenantId: string, cutoffs: { sessions?: number; chat?: number; audit?: number }) {
-      const counts = { sessions: 0, chat: 0, audit: 0, notes: 0, participants: 0 };
+    async purge(tenantId: string, cutoffs: { sessions?: number; chat?: number; audit?: number; recordings?: number }) {
+      const counts = { sessions: 0, chat: 0, audit: 0, notes: 0, participants: 0, recordings: 0 };
+      if (cutoffs.recordings !== undefined) counts.recordings = await recordings.purgeBefore(tenantId, cutoffs.recordings);
       if (cutoffs.chat !== undefined) {
         const r = await db.deleteFrom('chat_messages').where('tenant_id', '=', tenantId).where('at', '<', cutoffs.chat).executeTakeFirst();
         counts.chat = Number(r.numDeletedRows);
@@ -94,6 +98,7 @@ export function createAdminStore(db: Db) {
         counts.chat += Number((await db.deleteFrom('chat_messages').where('tenant_id', '=', tenantId).where('session_id', 'in', old).executeTakeFirst()).numDeletedRows);
         counts.notes = Number((await db.deleteFrom('session_notes').where('tenant_id', '=', tenantId).where('session_id', 'in', old).executeTakeFirst()).numDeletedRows);
         counts.participants = Number((await db.deleteFrom('session_participants').where('tenant_id', '=', tenantId).where('session_id', 'in', old).executeTakeFirst()).numDeletedRows);
+        counts.recordings += await recordings.deleteSessions(tenantId, (await old.execute()).map((r) => r.id));
         counts.sessions = Number((await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('started_at', '<', cutoffs.sessions).where('ended_at', 'is not', null).executeTakeFirst()).numDeletedRows);
       }
       if (cutoffs.audit !== undefined) {
@@ -114,6 +119,10 @@ export function createAdminStore(db: Db) {
         sessions: mine.map((s) => ({ id: s.id, startedAt: Number(s.started_at), endedAt: s.ended_at === null ? null : Number(s.ended_at), visitor: JSON.parse(s.visitor ?? '{}') as unknown })),
         chat: chat.map((c) => ({ sessionId: c.session_id, seq: c.seq, from: c.sender_name, role: c.sender_role, text: c.text, at: Number(c.at) })),
         notes: notes.map((n) => ({ sessionId: n.session_id, by: n.user_name, text: n.text, at: Number(n.at) })),
+        // The recorded (already redacted) DOM stream of each recorded session, as rrweb events.
+        recordings: await Promise.all(
+          (await recordings.recordedAmong(tenantId, ids)).map(async (sessionId) => ({ sessionId, events: framesToEvents(await recordings.frames(tenantId, sessionId)).events })),
+        ),
       };
     },
     async deleteVisitor(tenantId: string, visitorId: string) {
@@ -124,8 +133,9 @@ export function createAdminStore(db: Db) {
         await db.deleteFrom('session_notes').where('tenant_id', '=', tenantId).where('session_id', 'in', ids).execute();
         await db.deleteFrom('session_participants').where('tenant_id', '=', tenantId).where('session_id', 'in', ids).execute();
         await db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+        await recordings.deleteSessions(tenantId, ids);
       }
-      return { sessions: ids.length, chat: data.chat.length, notes: data.notes.length };
+      return { sessions: ids.length, chat: data.chat.length, notes: data.notes.length, recordings: data.recordings.length };
     },
   };
 }

@@ -46,6 +46,20 @@ export interface Config {
   /** The first retry's delay; each next one doubles. */
   webhookRetryBaseMs: number;
   webhookTimeoutMs: number;
+  /** "Open a website" (shared-browser/): off unless SHARED_BROWSER is set. */
+  sharedBrowser: SharedBrowserConfig;
+}
+
+export interface SharedBrowserConfig {
+  enabled: boolean;
+  chromium: string;
+  /** Shared browsers at once on this node. */
+  max: number;
+  idleMs: number;
+  /** V8 heap cap per renderer, and the RSS limit of the whole browser process tree. */
+  memoryMb: number;
+  /** Let the shared browser reach private and loopback addresses (off: SSRF protection). */
+  allowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +80,13 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function readBool(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return false;
+  if (!['0', '1', 'true', 'false'].includes(raw)) throw new ConfigError(name, 'must be true or false');
+  return raw === '1' || raw === 'true';
 }
 
 function readUrl(env: Env, name: string): string | null {
@@ -137,6 +158,14 @@ export function loadConfig(env: Env = process.env): Config {
     webhookMaxAttempts: readInt(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookRetryBaseMs: readInt(env, 'WEBHOOK_RETRY_BASE_MS', 1000, 10, 3600 * 1000),
     webhookTimeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    sharedBrowser: {
+      enabled: readBool(env, 'SHARED_BROWSER'),
+      chromium: env.SHARED_BROWSER_CHROMIUM || '/usr/bin/chromium',
+      max: readInt(env, 'SHARED_BROWSER_MAX', 2, 1, 1000),
+      idleMs: readInt(env, 'SHARED_BROWSER_IDLE_MS', 10 * 60_000, 100, 24 * 3600 * 1000),
+      memoryMb: readInt(env, 'SHARED_BROWSER_MEMORY_MB', 1024, 64, 64 * 1024),
+      allowPrivate: readBool(env, 'SHARED_BROWSER_ALLOW_PRIVATE'),
+    },
   };
 }
 

@@ -9,7 +9,7 @@ const DAY_MS = 24 * 3600 * 1000;
 export async function purgeTenant(tenantId: string, tenants: TenantStore, admin: AdminStore, store: Store, now = Date.now()) {
   const r = await tenants.getRetention(tenantId);
   const cutoff = (days: number | null) => (days === null ? undefined : now - days * DAY_MS);
-  const deleted = await admin.purge(tenantId, { sessions: cutoff(r.sessionsDays), chat: cutoff(r.chatDays), audit: cutoff(r.auditDays) });
+  const deleted = await admin.purge(tenantId, { sessions: cutoff(r.sessionsDays), chat: cutoff(r.chatDays), audit: cutoff(r.auditDays), recordings: cutoff(r.recordingsDays) });
   const total = Object.values(deleted).reduce((a, b) => a + b, 0);
   if (total > 0) await store.audit(tenantId, { type: 'system', id: null }, 'retention.purge', null, { deleted });
   return deleted;

@@ -18,6 +18,8 @@ import { refuseUpgrade, websocketsDisabled } from './http/stream-transport.ts';
 import { createAuthenticator } from './http/auth-routes.ts';
 import { Relay } from './relay/relay.ts';
 import { MemoryBus, type Bus } from './cluster/bus.ts';
+import { sharedBrowsers, unavailableReason } from './shared-browser/manager.ts';
+import { SHARED_BROWSER_SDK_DIST } from './shared-browser/routes.ts';
 import { RedisBus } from './cluster/redis-bus.ts';
 
 export interface RunningServer {
@@ -58,6 +60,7 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
   );
   const relay = new Relay({ config, store, collab, tenants, log, bus, authenticate: createAuthenticator(store), events: webhooks });
   await relay.start();
+  if (config.sharedBrowser.enabled && unavailableReason(config)) log.error(`SHARED_BROWSER: ${unavailableReason(config)} (SHARED_BROWSER_CHROMIUM=${config.sharedBrowser.chromium})`);
   const app = buildApp({ config, store, collab, admin, tenants, api, relay, log, demoSiteKey: boot.demoSiteKey });
   webhooks.start();
   const stopPurge = startPurgeJob({ tenants, admin, store, log }, config.purgeIntervalMs);
@@ -91,6 +94,7 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
       closed = true;
       stopPurge();
       webhooks.stop();
+      await sharedBrowsers(relay, SHARED_BROWSER_SDK_DIST).closeAll();
       await relay.close();
       await app.close();
       await bus.close();

@@ -93,7 +93,7 @@ for (const dialect of dialects) {
     const exported = await admin.exportVisitor(tenant.id, 'v1');
     assert.equal(exported.chat.length, 3);
     const deleted = await admin.deleteVisitor(tenant.id, 'v1');
-    assert.deepEqual(deleted, { sessions: 1, chat: 3, notes: 1 });
+    assert.deepEqual(deleted, { sessions: 1, chat: 3, notes: 1, recordings: 0 });
   });
 
   test(`${dialect.name}: roles, users admin, usage upsert, plans, retention and purge`, { skip: dialect.skip }, async (t) => {

@@ -68,6 +68,18 @@ export function createTenantStore(db: Db) {
       const settings = row ? parse<Record<string, unknown>>(row.settings, {}) : {};
       await db.updateTable('tenants').set({ settings: JSON.stringify({ ...settings, retention }) }).where('id', '=', tenantId).execute();
     },
+    /** Per-tenant URL patterns for "Open a website" (shared-browser/url-policy.ts). */
+    async getSharedBrowserPolicy(tenantId: string): Promise<{ allow: string[]; block: string[] }> {
+      const row = await db.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirst();
+      const settings = row ? parse<{ sharedBrowser?: { allow?: unknown; block?: unknown } }>(row.settings, {}) : {};
+      const list = (x: unknown) => (Array.isArray(x) ? x.filter((p): p is string => typeof p === 'string') : []);
+      return { allow: list(settings.sharedBrowser?.allow), block: list(settings.sharedBrowser?.block) };
+    },
+    async setSharedBrowserPolicy(tenantId: string, sharedBrowser: { allow: string[]; block: string[] }): Promise<void> {
+      const row = await db.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirst();
+      const settings = row ? parse<Record<string, unknown>>(row.settings, {}) : {};
+      await db.updateTable('tenants').set({ settings: JSON.stringify({ ...settings, sharedBrowser }) }).where('id', '=', tenantId).execute();
+    },
     async countActiveAgents(tenantId: string): Promise<number> {
       const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).where('disabled', '=', 0).executeTakeFirst();
       return Number(row?.n ?? 0);

@@ -70,6 +70,7 @@ export const enAdmin = {
     'session.navigate': 'Navigate the customer’s tab',
     'session.invite': 'Invite colleagues',
     'session.join_any': 'Join any session (supervise)',
+    'session.open_url': 'Open a website in a shared browser',
     'visitors.list': 'See live visitors',
     'recordings.view': 'View recordings',
     'users.manage': 'Manage users',

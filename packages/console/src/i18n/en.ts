@@ -3,6 +3,7 @@
  * (`satisfies Messages`) and one line in `i18n/index.ts`.
  */
 import { enAdmin } from './en-admin.ts';
+import { enRecordings } from './en-recordings.ts';
 
 export const en = {
   productName: 'Samepage',
@@ -171,6 +172,7 @@ export const en = {
   viewOnly: 'View only',
 
   admin: enAdmin,
+  recordings: enRecordings,
 } as const;
 
 export type Messages = {

@@ -4,8 +4,10 @@ import { navigate } from '../router.ts';
 import { useSessionController, useSessionState, useTools } from '../session/use-session.ts';
 import { VisitorsPanel } from '../components/VisitorsPanel.tsx';
 import { LiveSessionsPanel, PastSessionsPanel } from '../components/SessionLists.tsx';
+import { RecordingsPanel } from '../components/RecordingsPanel.tsx';
+import { OpenUrlPanel } from './OpenUrlPanel.tsx';
 
-export function HomePage({ autoJoinCode, onJoinStart }: { autoJoinCode: string | null; onJoinStart: () => void }) {
+export function HomePage({ autoJoinCode, onJoinStart, canViewRecordings = false }: { autoJoinCode: string | null; onJoinStart: () => void; canViewRecordings?: boolean }) {
   const controller = useSessionController();
   const state = useSessionState();
   const [code, setCode] = useState(autoJoinCode ?? '');
@@ -72,6 +74,7 @@ export function HomePage({ autoJoinCode, onJoinStart }: { autoJoinCode: string |
           </p>
         )}
       </form>
+      <OpenUrlPanel onJoinStart={onJoinStart} />
       {tools.visitors && <VisitorsPanel />}
       </div>
       <div className="home-column">
@@ -85,6 +88,7 @@ export function HomePage({ autoJoinCode, onJoinStart }: { autoJoinCode: string |
           />
         )}
         <PastSessionsPanel />
+        {canViewRecordings && <RecordingsPanel />}
       </div>
     </div>
   );

@@ -6,10 +6,12 @@ import { navigate } from '../router.ts';
 import { ChatMessageList } from '../components/ChatMessageList.tsx';
 import { NotesBox } from '../components/NotesBox.tsx';
 import { roleTitle } from '../components/ParticipantsList.tsx';
+import { RecordingSection, useRecording } from '../components/RecordingSection.tsx';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function PastSessionPage({ sessionId }: { sessionId: string }) {
+export function PastSessionPage({ sessionId, canViewRecordings = false }: { sessionId: string; canViewRecordings?: boolean }) {
+  const recording = useRecording(sessionId, canViewRecordings);
   const [result, setResult] = useState<ApiResult<SessionDetail> | null>(null);
   const load = useCallback(() => fetchSessionDetail(sessionId), [sessionId]);
   useEffect(() => {
@@ -48,6 +50,7 @@ export function PastSessionPage({ sessionId }: { sessionId: string }) {
         </p>
         <p className="muted">{participants.map((p) => `${p.name} (${roleTitle({ role: p.role === 'host' || p.role === 'guest' ? p.role : 'agent', title: p.title })})`).join(', ')}</p>
       </header>
+      {recording?.ok && <RecordingSection detail={recording.value} />}
       <div className="detail-grid">
         <section className="card" aria-labelledby="transcript-heading">
           <h2 id="transcript-heading">{t.transcriptHeading}</h2>

@@ -19,6 +19,7 @@ import { NavigationBar } from '../components/NavigationBar.tsx';
 import { NoticeStack } from '../components/NoticeStack.tsx';
 import { ChatPanel } from '../components/ChatPanel.tsx';
 import { InvitePanel } from '../components/InvitePanel.tsx';
+import { SharedBrowserPanel } from './OpenUrlPanel.tsx';
 import { NotesBox } from '../components/NotesBox.tsx';
 import { transportKind } from '../stream-socket.ts';
 
@@ -105,6 +106,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
         </div>
         <aside className="session-side">
           <ParticipantsList participants={state.participants} selfId={state.participantId} hostStatus={state.hostStatus} controllerId={state.control.controllerId} />
+          <SharedBrowserPanel sessionId={state.sessionId} />
           {tools.invite && <InvitePanel invite={state.invite} onCreate={() => controller.createInvite()} />}
           {tools.chat && (
             <ChatPanel

@@ -16,7 +16,7 @@ import type { ReplicaAdapter, Rect } from './replica-adapter.ts';
 /** Added to blocked elements (rrweb keeps their size as rr_width/rr_height and drops the rest). */
 const BLOCKED_CLASS = 'samepage-blocked';
 
-const STYLE_RULES = [
+export const STYLE_RULES = [
   // rr_width/rr_height are the recorded border box, so padding must not add to them.
   `.rr-block, .${BLOCKED_CLASS} { background: #d1d5db !important; background-image: none !important; box-sizing: border-box !important; border-radius: 4px; }`,
   // Smooth scrolling in the customer's CSS would make replayed scrolls animate.
@@ -24,7 +24,7 @@ const STYLE_RULES = [
 ];
 
 /** Marks rebuilt blocked nodes so they paint as grey boxes of their recorded size. */
-const markBlockedNodes: ReplayPlugin = {
+export const markBlockedNodes: ReplayPlugin = {
   handler() {},
   onBuild(node, { replayer }) {
     // The node lives in the replica's realm, so `instanceof Element` would be false.
@@ -40,7 +40,7 @@ const markBlockedNodes: ReplayPlugin = {
  * hostile page cannot make the agent's browser call other hosts (CSS beacons, srcset, prefetch).
  * It goes in before the snapshot is built: rrweb's detached <img> elements start loading at once.
  */
-function lockDown(replayer: Replayer, policy: string): void {
+export function lockDown(replayer: Replayer, policy: string): void {
   const doc = replayer.iframe.contentDocument;
   if (!doc) return;
   const meta = doc.createElement('meta');

@@ -180,6 +180,33 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('webhook_deliveries_hook').on('webhook_deliveries').columns(['tenant_id', 'webhook_id', 'created_at']).execute();
     },
   },
+  '0005_recordings': {
+    async up(db: Kysely<any>) {
+      const pg = isPostgres(db);
+      await db.schema
+        .createTable('recordings')
+        .addColumn('session_id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint')
+        .addColumn('size_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('frames', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('recordings_tenant_started').on('recordings').columns(['tenant_id', 'started_at']).execute();
+      // One row per DOM frame, the bytes exactly as the customer's tab sent them; read back in id order.
+      await db.schema
+        .createTable('recording_chunks')
+        .addColumn('id', pg ? 'serial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('bytes', pg ? 'bytea' : 'blob', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('recording_chunks_session').on('recording_chunks').columns(['session_id', 'id']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

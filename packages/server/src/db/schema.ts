@@ -39,6 +39,8 @@ export interface Database {
     last_error: string | null;
     created_at: number;
   };
+  recordings: { session_id: string; tenant_id: string; site_id: string; started_at: number; ended_at: number | null; size_bytes: Generated<number>; frames: Generated<number> };
+  recording_chunks: { id: Generated<number>; tenant_id: string; session_id: string; seq: number; at: number; bytes: Buffer };
   auth_sessions: { id: string; tenant_id: string; user_id: string; created_at: number; expires_at: number };
   sites: {
     id: string;

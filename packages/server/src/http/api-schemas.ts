@@ -43,6 +43,7 @@ export const shapes = {
   auditEntry: v.object({ id: v.number(), at: ms, tenantId: str, actorType: str, actorId: strOrNull, action: str, sessionId: strOrNull, detail: v.record(str, v.unknown()) }),
   token: v.object({ id: str, tenantId: str, name: str, permissions: v.array(v.picklist(PERMISSIONS)), createdAt: ms, lastUsedAt: msOrNull, revokedAt: msOrNull }),
   webhook: v.object({ id: str, tenantId: str, url: str, events: v.array(v.picklist(EVENT_TYPES)), createdAt: ms, disabled: v.boolean() }),
+  recording: v.object({ sessionId: str, siteId: str, siteName: str, startedAt: ms, endedAt: msOrNull, durationMs: v.number(), sizeBytes: v.number(), frames: v.number() }),
   delivery: v.object({ id: str, event: str, attempts: v.number(), nextAttemptAt: msOrNull, deliveredAt: msOrNull, lastStatus: v.nullable(v.number()), lastError: strOrNull, createdAt: ms }),
 };
 
@@ -67,9 +68,15 @@ export const responses = {
   notes: v.object({ notes: v.array(shapes.note) }),
   note: v.object({ note: shapes.note }),
   visitors: v.object({ visitors: v.array(shapes.visitor) }),
-  visitorExport: v.object({ visitorId: str, sessions: v.array(v.unknown()), chat: v.array(v.unknown()), notes: v.array(v.unknown()) }),
-  visitorDeleted: v.object({ deleted: v.object({ sessions: v.number(), chat: v.number(), notes: v.number() }) }),
-  recordings: v.object({ recordings: v.array(v.unknown()), note: str }),
+  visitorExport: v.object({ visitorId: str, sessions: v.array(v.unknown()), chat: v.array(v.unknown()), notes: v.array(v.unknown()), recordings: v.array(v.object({ sessionId: str, events: v.array(v.unknown()) })) }),
+  visitorDeleted: v.object({ deleted: v.object({ sessions: v.number(), chat: v.number(), notes: v.number(), recordings: v.number() }) }),
+  recordings: v.object({ recordings: v.array(shapes.recording) }),
+  recording: v.object({
+    recording: v.object({ ...shapes.recording.entries, allowedOrigins: v.array(str), eventsStartAt: ms, eventsEndAt: ms, events: v.number(), skippedFrames: v.number() }),
+    markers: v.array(v.object({ kind: v.picklist(['chat', 'control', 'navigation']), at: ms, label: str, detail: v.record(str, v.unknown()) })),
+    chat: v.array(shapes.chatMessage),
+    notes: v.array(shapes.note),
+  }),
   audit: v.object({ entries: v.array(shapes.auditEntry) }),
   usage: v.object({
     plan: v.object({ kind: v.picklist(['unlimited', 'seats', 'capacity']), limit: v.optional(v.number()) }),

@@ -6,11 +6,13 @@ import { integrationRoutes } from './integration-routes.ts';
 import { buildOpenApi } from './openapi.ts';
 import type { Guard } from './require-user.ts';
 import { mountRoutes, type ApiRoute } from './route-table.ts';
+import { recordingRoutes } from './recording-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { tenantRoutes } from './tenant-routes.ts';
+import { sharedBrowserRoutes } from '../shared-browser/routes.ts';
 
 /** Every route of both surfaces; each says where it is served. */
-export const API_ROUTES: ApiRoute[] = [...sessionRoutes, ...adminRoutes, ...tenantRoutes, ...integrationRoutes];
+export const API_ROUTES: ApiRoute[] = [...sessionRoutes, ...recordingRoutes, ...adminRoutes, ...tenantRoutes, ...integrationRoutes, ...sharedBrowserRoutes];
 
 /**
  * The console's API under /api (login cookie + CSRF header) and the public API under /api/v1

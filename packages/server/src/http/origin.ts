@@ -47,6 +47,11 @@ export function isSameOrigin(origin: string, req: IncomingMessage, trustProxy = 
   return host !== null && hostOf(origin) === host;
 }
 
+/** Set only on the in-process request of a shared browser's page (shared-browser/bridge.ts): no client can send it. */
+export const INTERNAL_REQUEST = Symbol('samepage.internal-request');
+/** The allowed-origins entry of the hidden "Shared browser" site; it matches nothing from the network. */
+export const INTERNAL_ORIGIN = 'internal:shared-browser';
+
 /**
  * Checks a site's allowed origins. Entries are exact origins (`https://shop.example.com`),
  * wildcard subdomains (`https://*.example.com`), or `self` for this server's own origin.
@@ -54,7 +59,9 @@ export function isSameOrigin(origin: string, req: IncomingMessage, trustProxy = 
 export function isOriginAllowed(origin: string | null, allowed: readonly string[], req: IncomingMessage, trustProxy = false): boolean {
   if (!origin || origin === 'null') return false;
   for (const entry of allowed) {
-    if (entry === 'self') {
+    if (entry === INTERNAL_ORIGIN) {
+      if ((req as { [INTERNAL_REQUEST]?: boolean })[INTERNAL_REQUEST] === true) return true;
+    } else if (entry === 'self') {
       if (isSameOrigin(origin, req, trustProxy)) return true;
     } else if (entry.includes('*.')) {
       const [scheme, rest] = entry.split('://');

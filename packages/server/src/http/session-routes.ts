@@ -170,15 +170,4 @@ export const sessionRoutes: ApiRoute[] = [
     on: ['v1'],
     handle: async ({ caller, deps }) => ({ visitors: deps.relay.visitors.list(caller.tenantId) }),
   }),
-
-  route({
-    method: 'GET',
-    path: '/recordings',
-    permission: 'recordings.view',
-    tag: 'recordings',
-    summary: 'Session recordings. Not built yet: always an empty list',
-    response: responses.recordings,
-    on: ['v1'],
-    handle: async () => ({ recordings: [], note: 'Recordings are not implemented yet; this list is always empty.' }),
-  }),
 ];

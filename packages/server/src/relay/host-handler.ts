@@ -218,6 +218,7 @@ export class HostHandler implements MessageHandler {
     const verdict = session.cache.accept(frame);
     if (!verdict.ok) return this.peer.fail('bad_frame', verdict.reason);
     broadcastFrame(this.relay, session, frame);
+    session.recorder?.append(frame, verdict.header.seq);
     if (verdict.overBudget) this.peer.sendMessage({ type: 'keyframe_needed', reason: 'cache_full' });
   }
 

@@ -5,6 +5,8 @@ import { ChatLog } from './chat-log.ts';
 import { ControlState } from './control-state.ts';
 import { FrameCache } from './frame-cache.ts';
 import { newSessionFlowStats } from './flow.ts';
+import { createRecordingStore } from '../recording-store.ts';
+import { SessionRecorder } from './session-recorder.ts';
 import type { Peer } from './peer.ts';
 import { INITIAL_SESSION_STATE, hostStatus, transition, type SessionEvent, type SessionState } from './session-state.ts';
 
@@ -45,6 +47,8 @@ export class LiveSession {
   visitor: VisitorIdentity | undefined;
   /** Role keys allowed to ask for control (site policy); empty means any role with session.control. */
   controlRoles: string[] = [];
+  /** Stores the DOM stream when the site's policy records sessions (policy.recorded). */
+  readonly recorder: SessionRecorder | null;
   private graceTimer: NodeJS.Timeout | null = null;
   private colorIndex = 0;
 
@@ -62,6 +66,7 @@ export class LiveSession {
   ) {
     this.host = host;
     this.cache = new FrameCache(maxCacheBytes);
+    this.recorder = policy.recorded ? new SessionRecorder(createRecordingStore(store.db), { tenantId, sessionId: id, siteId, startedAt: this.startedAt }, log) : null;
   }
 
   get ended(): boolean {
@@ -142,6 +147,7 @@ export class LiveSession {
     const message: ServerMessage = { type: 'session_ended', endedBy: ended.by, reason: ended.reason };
     this.toEveryone(message);
     this.host = null;
+    void this.recorder?.finish();
     this.store.recordSessionEnd(this.tenantId, this.id, ended.by, ended.reason).catch((err: unknown) => this.log.error({ err }, 'could not record session end'));
     this.store
       .audit(this.tenantId, { type: ended.by === 'customer' ? 'customer' : 'system', id: null }, 'session.end', this.id, { endedBy: ended.by, reason: ended.reason })

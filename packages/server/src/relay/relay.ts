@@ -310,6 +310,7 @@ export class Relay {
     clearInterval(this.keepalive);
     for (const client of this.wss.clients) client.close(1012, 'server_shutting_down');
     this.wss.close();
+    await Promise.all([...this.sessions.values()].map((s) => s.recorder?.flush()));
   }
 }
 

@@ -4,6 +4,7 @@ import { embedSnippet, linesToList, listToLines } from '../../admin/admin-model.
 import { t } from '../../i18n/index.ts';
 import { CopyButton, IDLE, StatusLine, type Status } from './admin-ui.tsx';
 import { RedactionPreview } from './RedactionPreview.tsx';
+import { WidgetPreview } from './WidgetPreview.tsx';
 
 type PolicyFlag = Exclude<keyof SitePolicy, 'controlRoles'>;
 const FLAGS: { key: PolicyFlag; label: string }[] = [
@@ -146,6 +147,8 @@ export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOpt
             </label>
           </div>
         </fieldset>
+
+        <WidgetPreview theme={(draft.policy as SitePolicy & { theme?: import('@samepage/protocol').SiteTheme }).theme ?? {}} />
 
         <div className="admin-actions">
           <button type="submit" className="button button-primary" disabled={status.kind === 'busy'}>

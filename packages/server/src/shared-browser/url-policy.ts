@@ -1,0 +1,71 @@
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import { isPrivateAddress } from '../webhooks/private-address.ts';
+
+/** A tenant's URL patterns for "Open a website" (tenant settings JSON, `sharedBrowser`). */
+export interface UrlPatterns {
+  allow: string[];
+  block: string[];
+}
+
+export type UrlVerdict = { ok: true; url: URL } | { ok: false; code: 'invalid_request' | 'url_not_allowed'; reason: string };
+
+export type Lookup = (host: string) => Promise<string[]>;
+
+export const dnsLookupAll: Lookup = async (host) => (await dns.lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * Glob patterns: `*` matches any run of characters. A pattern with `://` is matched against the
+ * whole URL (`https://*.example.com/*`); one without is matched against the host name only
+ * (`*.example.com`, `intranet.corp`). Case-insensitive.
+ */
+export function matchesPattern(url: URL, pattern: string): boolean {
+  const p = pattern.trim();
+  if (!p) return false;
+  const subject = p.includes('://') ? url.href : url.hostname;
+  const re = new RegExp('^' + p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  return re.test(subject);
+}
+
+/** The tenant's list: a blocked pattern always wins; a non-empty allowlist must match. */
+export function checkPatterns(url: URL, patterns: UrlPatterns): string | null {
+  const blocked = patterns.block.find((p) => matchesPattern(url, p));
+  if (blocked) return `This address is blocked by your organisation's list (${blocked}).`;
+  if (patterns.allow.length > 0 && !patterns.allow.some((p) => matchesPattern(url, p))) return "This address is not on your organisation's list of allowed websites.";
+  return null;
+}
+
+/**
+ * SSRF protection: every address the host resolves to must be public (no loopback, private,
+ * link-local, unique-local, CGNAT, multicast). Used for the URL the agent types and again, by
+ * the browser's request router, for every navigation, redirect and subresource.
+ */
+export async function checkHost(url: URL, allowPrivate: boolean, lookup: Lookup = dnsLookupAll): Promise<string | null> {
+  if (allowPrivate) return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = net.isIP(host) ? [host] : await lookup(host);
+  } catch {
+    return `The host ${host} cannot be resolved.`;
+  }
+  if (addresses.length === 0 || addresses.some(isPrivateAddress)) return `${host} is a private or loopback address; the shared browser may only open public websites.`;
+  return null;
+}
+
+/** Everything the agent's URL must pass before a browser is launched. */
+export async function checkOpenUrl(raw: string, patterns: UrlPatterns, allowPrivate: boolean, lookup: Lookup = dnsLookupAll): Promise<UrlVerdict> {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim()) ? raw.trim() : `https://${raw.trim()}`);
+  } catch {
+    return { ok: false, code: 'invalid_request', reason: 'That is not a website address.' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, code: 'invalid_request', reason: 'Only http and https addresses can be opened.' };
+  if (url.username || url.password) return { ok: false, code: 'url_not_allowed', reason: 'The address may not carry a user name or password.' };
+  const listed = checkPatterns(url, patterns);
+  if (listed) return { ok: false, code: 'url_not_allowed', reason: listed };
+  const host = await checkHost(url, allowPrivate, lookup);
+  if (host) return { ok: false, code: 'url_not_allowed', reason: host };
+  return { ok: true, url };
+}
