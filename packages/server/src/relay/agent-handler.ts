@@ -9,7 +9,7 @@ import type { Peer } from './peer.ts';
 import { SessionLink } from './session-link.ts';
 import type { SessionRecord } from '../cluster/cluster.ts';
 import type { MessageHandler, Relay } from './relay.ts';
-import { assertNever, hostStatus } from './session-state.ts';
+import { assertNever } from './session-state.ts';
 
 /** An agent's console: authenticated by its login cookie; in at most one session at a time. */
 export class AgentHandler implements MessageHandler {
@@ -236,18 +236,7 @@ export class AgentHandler implements MessageHandler {
     this.session = session;
     this.member = member;
     this.log = this.log.child({ sessionId: session.id });
-    this.peer.sendMessage({
-      type: 'joined',
-      sessionId: session.id,
-      participantId: participant.id,
-      hostStatus: hostStatus(session.state),
-      page: session.page,
-      participants: session.participants(),
-      control: session.control.snapshot(),
-      chat: session.chat.all(),
-      visitor: session.visitor,
-      policy: session.policy,
-    });
+    this.peer.sendMessage(session.joinedMessage(participant.id, false));
     this.peer.watchFlow(this.relay.viewerFlow(session, this.peer));
     this.peer.sendSnapshot(session.cache.snapshot());
     session.toEveryone({ type: 'participant_joined', participant }, participant.id);

@@ -5,7 +5,6 @@ import { isCollabMessage } from './collab-router.ts';
 import type { LiveSession, Member } from './live-session.ts';
 import type { Peer } from './peer.ts';
 import type { MessageHandler, Relay } from './relay.ts';
-import { hostStatus } from './session-state.ts';
 
 /** A friend the customer invited with a link: sees the tab and the chat, and can chat. Nothing else. */
 export class GuestHandler implements MessageHandler {
@@ -28,17 +27,7 @@ export class GuestHandler implements MessageHandler {
     this.member = member;
     session.members.set(participant.id, member);
     this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, guest: { sessionId: session.id, participantId: participant.id } });
-    this.peer.sendMessage({
-      type: 'joined',
-      sessionId: session.id,
-      participantId: participant.id,
-      hostStatus: hostStatus(session.state),
-      page: session.page,
-      participants: session.participants(),
-      control: session.control.snapshot(),
-      chat: session.chat.all(),
-      policy: session.policy,
-    });
+    this.peer.sendMessage(session.joinedMessage(participant.id, true));
     this.peer.watchFlow(this.relay.viewerFlow(session, this.peer));
     this.peer.sendSnapshot(session.cache.snapshot());
     session.toEveryone({ type: 'participant_joined', participant }, participant.id);

@@ -1,4 +1,4 @@
-import type { HostUi, Participant, Permission, ServerMessage, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
+import type { HostUi, Participant, Permission, ServerMessage, ServerMessageOf, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
 import type { Logger } from 'pino';
 import type { Store } from '../store.ts';
 import { ChatLog } from './chat-log.ts';
@@ -114,6 +114,22 @@ export class LiveSession {
   toEveryone(message: ServerMessage, except?: string): void {
     this.toMembers(message, except);
     if (except !== HOST_PARTICIPANT_ID) this.host?.sendMessage(message);
+  }
+
+  /** What a newcomer gets first. Guests (the customer's friends) do not get the visitor's identity. */
+  joinedMessage(participantId: string, forGuest: boolean): ServerMessageOf<'joined'> {
+    return {
+      type: 'joined',
+      sessionId: this.id,
+      participantId,
+      hostStatus: hostStatus(this.state),
+      page: this.page,
+      participants: this.participants(),
+      control: this.control.snapshot(),
+      chat: this.chat.all(),
+      ...(forGuest ? {} : { visitor: this.visitor }),
+      policy: this.policy,
+    };
   }
 
   sendHostStatus(): void {
