@@ -162,6 +162,48 @@ test('an admin edits a site’s redaction rules with the live preview, toggles a
   assert.ok(!csv.includes('login.succeeded'));
 });
 
+test('an admin sets the widget theme; the preview follows as they type, and the theme is saved with the site', async (t) => {
+  const browser = await withBrowser(t);
+  const server = await withServer(t);
+  const { page } = await openAdmin(browser, server);
+  await nav(page, 'Sites');
+  const previewHost = page.locator('section[aria-label="Widget preview"] figure').first().locator('[aria-hidden="true"] > div');
+  await previewHost.waitFor({ state: 'attached' });
+  const launcher = previewHost.locator('.sp-btn').first();
+  await launcher.waitFor();
+  const background = () => launcher.evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(await background(), 'rgb(37, 99, 235)', 'Samepage blue by default');
+
+  await page.getByLabel('Brand colour').fill('#0f766e');
+  await page.getByLabel('Logo URL').fill('https://shop.example.com/logo.png');
+  await page.getByLabel('Position').selectOption({ label: 'Top left' });
+  await page.getByLabel('Mode').selectOption({ label: 'Dark' });
+  await until('the preview in the brand colour', async () => (await background()) === 'rgb(15, 118, 110)');
+  await until('the preview in the top-left corner, dark', async () => (await previewHost.getAttribute('data-pos')) === 'top-left' && (await previewHost.getAttribute('data-mode')) === 'dark');
+
+  await page.getByRole('button', { name: 'Save site' }).click();
+  await page.getByText('Site saved.').waitFor();
+  const site = await server.store.findSiteByKey(server.demoSiteKey);
+  assert.deepEqual(site?.policy.theme, { brandColor: '#0f766e', logoUrl: 'https://shop.example.com/logo.png', position: 'top-left', mode: 'dark' });
+
+  await page.reload();
+  await page.getByLabel('Brand colour').waitFor();
+  assert.equal(await page.getByLabel('Brand colour').inputValue(), '#0f766e');
+  assert.equal(await page.getByLabel('Position').inputValue(), 'top-left');
+  assert.equal(await page.getByLabel('Mode').inputValue(), 'dark');
+
+  // A bad colour is refused by the server, with its message; emptying every field removes the theme.
+  await page.getByLabel('Brand colour').fill('teal');
+  await page.getByRole('button', { name: 'Save site' }).click();
+  await page.getByText(/brand colour is like #1a73e8/).waitFor();
+  for (const label of ['Brand colour', 'Logo URL']) await page.getByLabel(label).fill('');
+  await page.getByLabel('Position').selectOption('');
+  await page.getByLabel('Mode').selectOption('');
+  await page.getByRole('button', { name: 'Save site' }).click();
+  await page.getByText('Site saved.').waitFor();
+  assert.equal((await server.store.findSiteByKey(server.demoSiteKey))?.policy.theme, undefined);
+});
+
 test('an agent sees no admin navigation, and the admin API refuses the agent’s cookie', async (t) => {
   const browser = await withBrowser(t);
   const server = await withServer(t);

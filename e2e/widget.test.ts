@@ -122,6 +122,11 @@ describe('kept out of the recording, shown to the console instead', () => {
     while (!statuses.some((s) => JSON.stringify(s).includes('"chat"')) && Date.now() < deadline) await page.waitForTimeout(50);
     const last = statuses.at(-1) as { ui?: string[] } | undefined;
     assert.deepEqual(last?.ui, ['banner', 'chat']);
+    // …and the console says so, next to the status pill.
+    const sees = agent.page.getByTestId('customer-sees');
+    await sees.filter({ hasText: 'chat open' }).waitFor({ timeout: 5_000 });
+    assert.equal(await sees.textContent(), 'Customer sees: the Samepage banner · chat open');
+    assert.equal(await sees.getAttribute('aria-live'), 'polite');
     await agent.page.context().close();
     await page.context().close();
   });

@@ -270,6 +270,8 @@ export const joinedSchema = v.object({
   visitor: v.optional(visitorIdentitySchema),
   /** Site policies the console needs (e.g. whether navigation is allowed). */
   policy: v.optional(sitePolicyPublicSchema),
+  /** What the customer's widget shows, as last reported (as host_status.ui); absent until reported. */
+  hostUi: v.optional(hostUiSchema),
 });
 export const participantJoinedSchema = v.object({ type: v.literal('participant_joined'), participant: participantSchema });
 export const participantLeftSchema = v.object({

@@ -1,4 +1,4 @@
-import type { RedactionRules } from '@samepage/protocol';
+import type { RedactionRules, SiteTheme } from '@samepage/protocol';
 import type { Db } from './db/database.ts';
 import { newId, sha256 } from './ids.ts';
 
@@ -19,6 +19,8 @@ export interface SitePolicy {
   allowGuests: boolean;
   recordSessions: boolean;
   allowCustomerStart: boolean;
+  /** The widget theme set in the console (see siteThemeSchema in @samepage/protocol). */
+  theme?: SiteTheme;
 }
 
 export const DEFAULT_SITE_POLICY: SitePolicy = { controlRoles: [], allowNavigation: true, allowGuests: false, recordSessions: false, allowCustomerStart: true };

@@ -2,6 +2,7 @@
  * The admin HTTP API (users, roles, sites, audit, usage, retention). Same origin, cookie auth,
  * JSON with the CSRF header on every change. Failures carry the server's own message.
  */
+import type { SiteTheme } from '@samepage/protocol';
 import { t } from '../i18n/index.ts';
 
 export interface AdminUser {
@@ -25,6 +26,8 @@ export interface SitePolicy {
   allowGuests: boolean;
   recordSessions: boolean;
   allowCustomerStart: boolean;
+  /** The widget theme (absent: Samepage's defaults). */
+  theme?: SiteTheme;
 }
 
 export interface RedactionRules {
@@ -119,7 +122,8 @@ export const adminApi = {
 
   sites: async () => pick(await request<{ sites: Site[] }>('GET', '/api/sites'), 'sites'),
   createSite: async (body: { name: string; allowedOrigins: string[] }) => pick(await request<{ site: Site }>('POST', '/api/sites', body), 'site'),
-  updateSite: async (id: string, body: Partial<Pick<Site, 'allowedOrigins' | 'redaction' | 'policy'>>) =>
+  /** A policy's theme replaces the saved one; null removes it. */
+  updateSite: async (id: string, body: Partial<Pick<Site, 'allowedOrigins' | 'redaction'> & { policy: Omit<SitePolicy, 'theme'> & { theme?: SiteTheme | null } }>) =>
     pick(await request<{ site: Site }>('PATCH', `/api/sites/${encodeURIComponent(id)}`, body), 'site'),
 
   audit: async (query: string) => pick(await request<{ entries: AuditEntry[] }>('GET', `/api/audit?${query}`), 'entries'),

@@ -11,6 +11,7 @@ import type { ReplicaSession } from '../replica/replica-session.ts';
 import { ReplicaView } from '../replica/replica-view.tsx';
 import type { Tool } from '../replica/use-drawing-input.ts';
 import { StatusPill, describeStatus } from '../components/StatusPill.tsx';
+import { describeHostUi } from '../session/host-ui-text.ts';
 import { ParticipantsList } from '../components/ParticipantsList.tsx';
 import { EndedPanel } from '../components/EndedPanel.tsx';
 import { DrawingToolbar } from '../components/DrawingToolbar.tsx';
@@ -44,6 +45,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
   const own = ownControl(state.control, state.participantId);
   const inControl = live && own === 'in_control';
   const guest = state.viewer.kind === 'guest';
+  const customerSees = live ? describeHostUi(state.hostUi, state.control, state.participantId) : null;
 
   return (
     <div className="session">
@@ -59,6 +61,11 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
           )}
         </div>
         <StatusPill {...describeStatus(state, ready)} />
+        {customerSees && (
+          <span className="customer-sees" data-testid="customer-sees" aria-live="polite" title={t.customerSeesLabel}>
+            {customerSees}
+          </span>
+        )}
         {overStream && (
           <span className="badge badge-muted" data-testid="transport-notice" role="status">
             {t.transportStream}

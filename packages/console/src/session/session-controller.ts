@@ -226,6 +226,7 @@ export class SessionController {
       participantId: message.participantId,
       participants: message.participants,
       hostStatus: message.hostStatus,
+      hostUi: message.hostUi ?? null,
       page: message.page,
       ended: null,
       policy: message.policy ?? null,
@@ -250,7 +251,7 @@ export class SessionController {
         this.chat.typingNotice(message.participantId, false);
         return this.setState({ participants: this.state.participants.filter((p) => p.id !== message.participantId) });
       case 'host_status':
-        return this.setState({ hostStatus: message.status, page: message.page ?? this.state.page });
+        return this.setState({ hostStatus: message.status, page: message.page ?? this.state.page, ...(message.ui ? { hostUi: message.ui } : {}) });
       case 'session_ended':
         this.setState({ phase: 'ended', ended: { endedBy: message.endedBy, reason: message.reason }, reconnecting: false });
         return this.closeSocket();

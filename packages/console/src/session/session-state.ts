@@ -1,5 +1,5 @@
 /** The session state the screens render (everything but chat, pointers, drawings and notices). */
-import type { EndedBy, HostStatus, Participant, SitePolicyPublic, Visitor, VisitorIdentity } from '@samepage/protocol';
+import type { EndedBy, HostStatus, HostUi, Participant, SitePolicyPublic, Visitor, VisitorIdentity } from '@samepage/protocol';
 import { NO_CONTROL, type ControlView } from './control-text.ts';
 import type { Viewer } from './permissions.ts';
 
@@ -13,6 +13,8 @@ export interface SessionState {
   participantId: string | null;
   participants: Participant[];
   hostStatus: HostStatus;
+  /** What the customer's built-in widget shows (null until reported, and in headless mode). */
+  hostUi: HostUi | null;
   page: { url: string; title: string } | null;
   ended: { endedBy: EndedBy | 'connection'; reason: string } | null;
   /** Who this console is and what it may do (from `welcome`). */
@@ -38,6 +40,7 @@ export const initialState: SessionState = {
   participantId: null,
   participants: [],
   hostStatus: 'active',
+  hostUi: null,
   page: null,
   ended: null,
   viewer: { kind: 'unknown' },

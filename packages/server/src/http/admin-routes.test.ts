@@ -261,3 +261,32 @@ test('sites: create with origins, redaction and policy; changes are audited and 
   assert.equal((await wrong.next('error')).code, 'origin_not_allowed');
   assert.equal((await wrong.closed).code, 4403);
 });
+
+test('sites: a PATCHed theme is saved, validated, reaches welcome.policy.theme of a new host, and null removes it', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const call = api(server, await login(server));
+  const site = await call('POST', '/api/sites', { name: 'Themed', allowedOrigins: ['https://shop.example.com'] });
+  assert.equal(site.status, 201);
+  const id = site.body.site.id;
+  const theme = { brandColor: '#1a73e8', logoUrl: 'https://shop.example.com/logo.png', position: 'top-left', mode: 'dark', text: { bannerTitle: 'Our team is here' } };
+  const patched = await call('PATCH', `/api/sites/${id}`, { policy: { theme } });
+  assert.equal(patched.status, 200);
+  assert.deepEqual(patched.body.site.policy.theme, theme);
+  // Other policy fields stay; a later policy change without theme keeps the theme.
+  assert.equal((await call('PATCH', `/api/sites/${id}`, { policy: { allowGuests: true } })).body.site.policy.theme.brandColor, '#1a73e8');
+  for (const bad of [{ brandColor: 'blue' }, { logoUrl: 'javascript:alert(1)' }, { position: 'middle' }, { mode: 'sepia' }, { text: { k: 'x'.repeat(201) } }, { text: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, { extra: 1 }]) {
+    const res = await call('PATCH', `/api/sites/${id}`, { policy: { theme: bad } });
+    assert.deepEqual([res.status, res.body.error.code], [400, 'invalid_request'], JSON.stringify(bad).slice(0, 80));
+  }
+  const listed = await call('GET', '/api/sites');
+  assert.deepEqual(listed.body.sites.find((s: { id: string }) => s.id === id).policy.theme, theme);
+  const host = await connect(server, { origin: 'https://shop.example.com' });
+  t.after(() => host.ws.close());
+  host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey: site.body.site.siteKey, page: { url: 'https://shop.example.com/', title: 'Shop' } });
+  const welcome = await host.next('welcome');
+  assert.deepEqual(welcome.policy?.theme, theme);
+  const cleared = await call('PATCH', `/api/sites/${id}`, { policy: { theme: null } });
+  assert.equal(cleared.body.site.policy.theme, undefined);
+  assert.equal(cleared.body.site.policy.allowGuests, true);
+});

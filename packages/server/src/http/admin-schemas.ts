@@ -18,6 +18,21 @@ const epochMs = v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'milliseconds sin
 const webhookUrl = v.pipe(v.string(), v.maxLength(2000), v.url('a webhook URL is an http(s) URL'));
 const eventList = v.pipe(v.array(v.picklist(EVENT_TYPES)), v.minLength(1));
 
+/** A site's widget theme, as the console edits it (the relay sends it to hosts as policy.theme). */
+export const siteThemeBody = v.strictObject({
+  brandColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i, 'a brand colour is like #1a73e8'))),
+  logoUrl: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url('a logo URL is an http(s) URL'), v.regex(/^https?:\/\//i, 'a logo URL is an http(s) URL'))),
+  position: v.optional(v.picklist(['bottom-right', 'bottom-left', 'top-right', 'top-left'])),
+  mode: v.optional(v.picklist(['light', 'dark', 'auto'])),
+  /** Customer-facing texts to use instead of the SDK's, by key (see packages/sdk/src/i18n/en.ts). */
+  text: v.optional(
+    v.pipe(
+      v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), v.pipe(v.string(), v.maxLength(200))),
+      v.check((r) => Object.keys(r).length <= 50, 'a theme has at most 50 texts'),
+    ),
+  ),
+});
+
 const siteSchema = v.strictObject({
   name,
   allowedOrigins: v.pipe(v.array(origin), v.minLength(1), v.maxLength(50)),
@@ -29,6 +44,8 @@ const siteSchema = v.strictObject({
       allowGuests: v.optional(v.boolean()),
       recordSessions: v.optional(v.boolean()),
       allowCustomerStart: v.optional(v.boolean()),
+      /** The widget theme; replaces the saved theme as a whole (null removes it). */
+      theme: v.optional(v.nullable(siteThemeBody)),
     }),
   ),
 });

@@ -22,7 +22,22 @@ export const shapes = {
     siteKey: str,
     allowedOrigins: v.array(str),
     redaction: v.object({ redact: v.array(str), block: v.array(str), allow: v.array(str) }),
-    policy: v.object({ controlRoles: v.array(str), allowNavigation: v.boolean(), allowGuests: v.boolean(), recordSessions: v.boolean(), allowCustomerStart: v.boolean() }),
+    policy: v.object({
+      controlRoles: v.array(str),
+      allowNavigation: v.boolean(),
+      allowGuests: v.boolean(),
+      recordSessions: v.boolean(),
+      allowCustomerStart: v.boolean(),
+      theme: v.optional(
+        v.object({
+          brandColor: v.optional(str),
+          logoUrl: v.optional(str),
+          position: v.optional(v.picklist(['bottom-right', 'bottom-left', 'top-right', 'top-left'])),
+          mode: v.optional(v.picklist(['light', 'dark', 'auto'])),
+          text: v.optional(v.record(str, str)),
+        }),
+      ),
+    }),
   }),
   sessionSummary: v.object({
     id: str,

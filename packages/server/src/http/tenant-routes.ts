@@ -1,4 +1,4 @@
-import { DEFAULT_SITE_POLICY } from '../store.ts';
+import { DEFAULT_SITE_POLICY, type SitePolicy } from '../store.ts';
 import { purgeTenant } from '../retention.ts';
 import { queries, schemas } from './admin-schemas.ts';
 import { responses } from './api-schemas.ts';
@@ -9,6 +9,15 @@ function csvCell(value: unknown): string {
   // A leading = + - @ would be a formula in a spreadsheet.
   const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Merges a policy body into a policy; a theme replaces the saved one as a whole, and null removes it. */
+function withTheme<T extends Partial<SitePolicy>>(base: T, body: Omit<Partial<SitePolicy>, 'theme'> & { theme?: SitePolicy['theme'] | null }): T {
+  const { theme, ...rest } = body;
+  const merged: T = { ...base, ...rest };
+  if (theme === null) delete merged.theme;
+  else if (theme !== undefined) merged.theme = theme;
+  return merged;
 }
 
 /** Sites, audit, plan and usage, retention. Tenant-scoped, each behind its permission. */
@@ -37,7 +46,7 @@ export const tenantRoutes: ApiRoute[] = [
     response: responses.site,
     status: 201,
     async handle({ caller, deps, body, audit }) {
-      const site = await deps.store.createSite({ tenantId: caller.tenantId, name: body.name, allowedOrigins: body.allowedOrigins, redaction: body.redaction, policy: body.policy });
+      const site = await deps.store.createSite({ tenantId: caller.tenantId, name: body.name, allowedOrigins: body.allowedOrigins, redaction: body.redaction, policy: body.policy && withTheme({}, body.policy) });
       await audit('site.create', { siteId: site.id, name: site.name, allowedOrigins: site.allowedOrigins, redaction: site.redaction, policy: site.policy });
       return { site };
     },
@@ -56,7 +65,7 @@ export const tenantRoutes: ApiRoute[] = [
       const current = await deps.store.getSite(caller.tenantId, id);
       if (!current) return fail('not_found', 'No such site.');
       const allowedOrigins = body.allowedOrigins ?? current.allowedOrigins;
-      const policy = { ...DEFAULT_SITE_POLICY, ...current.policy, ...body.policy };
+      const policy: SitePolicy = body.policy ? withTheme({ ...DEFAULT_SITE_POLICY, ...current.policy }, body.policy) : { ...DEFAULT_SITE_POLICY, ...current.policy };
       await deps.store.updateSite(caller.tenantId, id, { allowedOrigins, redaction: body.redaction, policy });
       const changed = Object.keys((request.body as object | undefined) ?? {});
       if (changed.includes('redaction')) await audit('site.redaction_update', { siteId: id, before: current.redaction, after: body.redaction });

@@ -129,6 +129,7 @@ export class LiveSession {
       chat: this.chat.all(),
       ...(forGuest ? {} : { visitor: this.visitor }),
       policy: this.policy,
+      ...(this.hostUi ? { hostUi: this.hostUi } : {}),
     };
   }
 

@@ -267,3 +267,22 @@ test('past sessions list their agents and chat; notes are stored; another tenant
   const eveList = (await (await fetch(`${server.url}/api/sessions`, { headers: { cookie: eve } })).json()) as { sessions: unknown[] };
   assert.equal(eveList.sessions.length, 0);
 });
+
+test('what the widget shows goes out in host_status.ui, and a late joiner gets it at once in joined.hostUi', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const { host, created } = await startHostSession(server);
+  t.after(() => host.ws.close());
+  const first = await joinAs(server, await login(server), created.code);
+  t.after(() => first.agent.ws.close());
+  assert.equal(first.joined.hostUi, undefined, 'nothing reported yet');
+  host.send({ type: 'host_visibility', visible: true, ui: ['banner', 'chat'] });
+  let status = await first.agent.next('host_status');
+  while (!status.ui) status = await first.agent.next('host_status');
+  assert.deepEqual(status.ui, ['banner', 'chat']);
+  first.agent.send({ type: 'invite_create' });
+  const invite = await first.agent.next('invite_created');
+  const late = await joinAs(server, await createAgent(server, 'agent', 'Late'), invite.code);
+  t.after(() => late.agent.ws.close());
+  assert.deepEqual(late.joined.hostUi, ['banner', 'chat']);
+});

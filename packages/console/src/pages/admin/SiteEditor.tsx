@@ -5,8 +5,50 @@ import { t } from '../../i18n/index.ts';
 import { CopyButton, IDLE, StatusLine, type Status } from './admin-ui.tsx';
 import { RedactionPreview } from './RedactionPreview.tsx';
 import { WidgetPreview } from './WidgetPreview.tsx';
+import type { SiteTheme } from '@samepage/protocol';
 
-type PolicyFlag = Exclude<keyof SitePolicy, 'controlRoles'>;
+type Position = NonNullable<SiteTheme['position']>;
+type Mode = NonNullable<SiteTheme['mode']>;
+const POSITIONS = Object.keys(t.admin.themePositions) as Position[];
+const MODES = Object.keys(t.admin.themeModes) as Mode[];
+
+/** The theme fields as typed (empty: the default). */
+interface ThemeDraft {
+  brandColor: string;
+  logoUrl: string;
+  position: Position | '';
+  mode: Mode | '';
+}
+
+const toThemeDraft = (theme: SiteTheme | undefined): ThemeDraft => ({
+  brandColor: theme?.brandColor ?? '',
+  logoUrl: theme?.logoUrl ?? '',
+  position: theme?.position ?? '',
+  mode: theme?.mode ?? '',
+});
+
+/** The theme to save: the fields that are set, plus the site's custom texts (not edited here). */
+function themeOf(draft: ThemeDraft, saved: SiteTheme | undefined): SiteTheme | undefined {
+  const theme: SiteTheme = {};
+  if (draft.brandColor.trim()) theme.brandColor = draft.brandColor.trim();
+  if (draft.logoUrl.trim()) theme.logoUrl = draft.logoUrl.trim();
+  if (draft.position) theme.position = draft.position;
+  if (draft.mode) theme.mode = draft.mode;
+  if (saved?.text) theme.text = saved.text;
+  return Object.keys(theme).length > 0 ? theme : undefined;
+}
+
+/** Only what is valid reaches the preview (the server checks again on save). */
+function previewTheme(theme: SiteTheme | undefined): SiteTheme {
+  const { brandColor, logoUrl, ...rest } = theme ?? {};
+  return {
+    ...rest,
+    ...(brandColor && /^#[0-9a-f]{6}$/i.test(brandColor) ? { brandColor } : {}),
+    ...(logoUrl && /^https?:\/\/\S+$/i.test(logoUrl) ? { logoUrl } : {}),
+  };
+}
+
+type PolicyFlag = Exclude<keyof SitePolicy, 'controlRoles' | 'theme'>;
 const FLAGS: { key: PolicyFlag; label: string }[] = [
   { key: 'allowNavigation', label: t.admin.policyNavigate },
   { key: 'allowGuests', label: t.admin.policyGuests },
@@ -19,7 +61,8 @@ interface Draft {
   redact: string;
   block: string;
   allow: string;
-  policy: SitePolicy;
+  policy: Omit<SitePolicy, 'theme'>;
+  theme: ThemeDraft;
 }
 
 const toDraft = (site: Site): Draft => ({
@@ -27,8 +70,14 @@ const toDraft = (site: Site): Draft => ({
   redact: listToLines(site.redaction.redact),
   block: listToLines(site.redaction.block),
   allow: listToLines(site.redaction.allow),
-  policy: { ...site.policy, controlRoles: [...site.policy.controlRoles] },
+  policy: withoutTheme({ ...site.policy, controlRoles: [...site.policy.controlRoles] }),
+  theme: toThemeDraft(site.policy.theme),
 });
+
+function withoutTheme(policy: SitePolicy): Omit<SitePolicy, 'theme'> {
+  const { theme: _theme, ...rest } = policy;
+  return rest;
+}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -40,7 +89,9 @@ export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOpt
   const snippet = embedSnippet(window.location.origin, site.siteKey);
   const rules: RedactionRules = useMemo(() => ({ redact: linesToList(draft.redact), block: linesToList(draft.block), allow: linesToList(draft.allow) }), [draft.redact, draft.block, draft.allow]);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
-  const setPolicy = (patch: Partial<SitePolicy>) => setDraft((d) => ({ ...d, policy: { ...d.policy, ...patch } }));
+  const theme = useMemo(() => themeOf(draft.theme, site.policy.theme), [draft.theme, site.policy.theme]);
+  const setTheme = (patch: Partial<ThemeDraft>) => setDraft((d) => ({ ...d, theme: { ...d.theme, ...patch } }));
+  const setPolicy = (patch: Partial<Omit<SitePolicy, 'theme'>>) => setDraft((d) => ({ ...d, policy: { ...d.policy, ...patch } }));
   const roles = [...roleOptions, ...draft.policy.controlRoles.filter((k) => !roleOptions.some((r) => r.key === k)).map((key) => ({ key, title: key }))];
 
   const save = async (event: FormEvent<HTMLFormElement>) => {
@@ -50,7 +101,8 @@ export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOpt
     const allowedOrigins = linesToList(draft.origins);
     if (!same(allowedOrigins, site.allowedOrigins)) body.allowedOrigins = allowedOrigins;
     if (!same(rules, site.redaction)) body.redaction = rules;
-    if (!same(draft.policy, site.policy)) body.policy = draft.policy;
+    const themeChanged = !same(theme ?? null, site.policy.theme ?? null);
+    if (themeChanged || !same(draft.policy, withoutTheme(site.policy))) body.policy = themeChanged ? { ...draft.policy, theme: theme ?? null } : draft.policy;
     setStatus({ kind: 'busy' });
     const result = Object.keys(body).length === 0 ? { ok: true as const, value: site } : await adminApi.updateSite(site.id, body);
     if (!result.ok) return setStatus({ kind: 'error', text: result.message });
@@ -148,7 +200,60 @@ export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOpt
           </div>
         </fieldset>
 
-        <WidgetPreview theme={(draft.policy as SitePolicy & { theme?: import('@samepage/protocol').SiteTheme }).theme ?? {}} />
+        <fieldset className="admin-fieldset">
+          <legend>{t.admin.themeHeading}</legend>
+          <p className="muted small">{t.admin.themeIntro}</p>
+          <div className="rules-grid">
+            <label className="field">
+              <span className="field-label">{t.admin.themeBrandColor}</span>
+              <span className="copy-row">
+                <input
+                  className="mono"
+                  spellCheck={false}
+                  placeholder="#1a73e8"
+                  aria-describedby={`${id}-brand`}
+                  value={draft.theme.brandColor}
+                  onChange={(e) => setTheme({ brandColor: e.target.value })}
+                />
+                <span aria-hidden="true" style={{ width: 24, height: 24, flex: 'none', borderRadius: 4, border: '1px solid var(--border)', background: previewTheme(theme).brandColor ?? 'transparent' }} />
+              </span>
+              <span className="form-hint" id={`${id}-brand`}>
+                {t.admin.themeBrandColorHint}
+              </span>
+            </label>
+            <label className="field">
+              <span className="field-label">{t.admin.themeLogoUrl}</span>
+              <input type="url" spellCheck={false} placeholder="https://" aria-describedby={`${id}-logo`} value={draft.theme.logoUrl} onChange={(e) => setTheme({ logoUrl: e.target.value })} />
+              <span className="form-hint" id={`${id}-logo`}>
+                {t.admin.themeLogoUrlHint}
+              </span>
+            </label>
+            <label className="field">
+              <span className="field-label">{t.admin.themePosition}</span>
+              <select value={draft.theme.position} onChange={(e) => setTheme({ position: e.target.value as Position | '' })}>
+                <option value="">{t.admin.themeDefault}</option>
+                {POSITIONS.map((p) => (
+                  <option key={p} value={p}>
+                    {t.admin.themePositions[p]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">{t.admin.themeMode}</span>
+              <select value={draft.theme.mode} onChange={(e) => setTheme({ mode: e.target.value as Mode | '' })}>
+                <option value="">{t.admin.themeDefault}</option>
+                {MODES.map((m) => (
+                  <option key={m} value={m}>
+                    {t.admin.themeModes[m]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        </fieldset>
+
+        <WidgetPreview theme={previewTheme(theme)} />
 
         <div className="admin-actions">
           <button type="submit" className="button button-primary" disabled={status.kind === 'busy'}>
