@@ -3,7 +3,8 @@
  * requests, the chat panel, take back, stop), focus in and back, Esc declines, a live region
  * announcing joins, control and the end; axe-core on the widget's shadow root in each state
  * with zero serious or critical violations; 320 px wide and 200% zoom; prefers-reduced-motion.
- * Also writes the screenshots of docs/widget.md (docs/images/widget-*.png).
+ * With UPDATE_SCREENSHOTS=1 it also writes the screenshots of docs/widget.md
+ * (docs/images/widget-*.png); otherwise a test run leaves the docs untouched.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -36,7 +37,8 @@ async function axe(page: Page, state: string): Promise<void> {
   assert.deepEqual(found, [], `axe, ${state}`);
 }
 
-const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: `${IMAGES}widget-${name}.png` });
+const shot = (page: Page, name: string): Promise<Buffer> =>
+  page.screenshot(process.env.UPDATE_SCREENSHOTS ? { path: `${IMAGES}widget-${name}.png` } : {});
 
 /** The deepest focused element's accessible-ish name (text or aria-label). */
 async function focused(page: Page): Promise<string> {
