@@ -11,8 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { PNG } from 'pngjs';
 import { makeSelfSignedCert } from '@samepage/server';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH } from './support/browser.ts';
+import { launchChromium } from './support/browser.ts';
 import { ConsolePage } from './support/console-page.ts';
 import { CustomerPage } from './support/customer-page.ts';
 import { tenantIdOf } from './support/fixture-site.ts';
@@ -54,21 +53,8 @@ async function startSite(t: TestContext, tls: { cert: Buffer; key: Buffer } | nu
  * else resolves, as in support/browser.ts).
  */
 const HTTP_HOST = 'shop.test';
-async function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--host-resolver-rules=MAP ${HTTP_HOST} 127.0.0.1 , MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost`,
-    ],
-  });
+function launchBrowser() {
+  return launchChromium({ localHosts: [HTTP_HOST] });
 }
 
 async function setUp(t: TestContext, customerScheme: 'https' | 'http') {

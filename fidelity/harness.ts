@@ -10,7 +10,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../e2e/support/browser.ts';
 import { PNG } from 'pngjs';
 import pixelmatch from 'pixelmatch';
 import { startServer } from '@samepage/server';
@@ -66,21 +67,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PAGES_DIR = path.join(HERE, 'pages');
 export const DEFAULT_OUT_DIR = path.join(HERE, 'out');
 
-const CHROMIUM_PATH = process.env.SAMEPAGE_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
-  // Same rendering on both sides: no LCD text, one colour profile.
-  '--disable-lcd-text',
-  '--force-color-profile=srgb',
-  '--font-render-hinting=none',
-];
+// Same rendering on both sides: no LCD text, one colour profile.
+const RENDERING_ARGS = ['--disable-lcd-text', '--force-color-profile=srgb', '--font-render-hinting=none'];
 
 // ---- the customer's browser, behind a small adapter (one per engine) ---------------------
 
@@ -98,12 +86,12 @@ interface CustomerBrowser {
   close(): Promise<void>;
 }
 
-async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+function launchRenderingChromium(): Promise<Browser> {
+  return launchChromium({ extraArgs: RENDERING_ARGS });
 }
 
 async function chromiumCustomer(): Promise<CustomerBrowser> {
-  const browser = await launchChromium();
+  const browser = await launchRenderingChromium();
   return {
     async newTab() {
       // A context per page: no sessionStorage, hover or focus left over from the page before.
@@ -189,7 +177,7 @@ export async function runFidelity(options: RunOptions = {}): Promise<FidelityRep
 
     const customer = await launchCustomer(engine);
     cleanups.push(() => customer.close());
-    const agentBrowser = await launchChromium();
+    const agentBrowser = await launchRenderingChromium();
     cleanups.push(() => agentBrowser.close());
     // Big enough that the console lays the replica out; it is shot unscaled anyway.
     const agentContext = await agentBrowser.newContext({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });

@@ -3,8 +3,17 @@ import { chromium, type Browser } from 'playwright-core';
 /** The Debian Chromium, or the one SAMEPAGE_CHROMIUM points at (see scripts/ensure-browsers.mjs). */
 export const CHROMIUM_PATH = process.env.SAMEPAGE_CHROMIUM || '/usr/bin/chromium';
 
-// Offline machine: no background traffic, and no DNS for anything but loopback.
-const CHROMIUM_ARGS = [
+/**
+ * No DNS for anything but loopback (and the test's own host names mapped to it): an offline
+ * machine, and a browser that can never reach outside even if a page tries.
+ */
+export function hostResolverRules(localHosts: readonly string[] = []): string {
+  const maps = localHosts.map((h) => `MAP ${h} 127.0.0.1 , `).join('');
+  return `--host-resolver-rules=${maps}MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost`;
+}
+
+/** The flags every Chromium of the tests, the bench and the fidelity suite starts with (BROWSERS.md). */
+export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -12,7 +21,6 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
 ];
 
 /**
@@ -22,6 +30,10 @@ const CHROMIUM_ARGS = [
  *   const browser = await launchChromium();
  *   t.after(() => browser.close());
  */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+export async function launchChromium(options: { extraArgs?: readonly string[]; localHosts?: readonly string[] } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_ARGS, hostResolverRules(options.localHosts), ...(options.extraArgs ?? [])],
+  });
 }
