@@ -29,12 +29,28 @@ export class AgentHandler implements MessageHandler {
   ) {}
 
   start(): void {
+    this.loadRole(() => {
+      this.relay.agents.add(this);
+      const role = this.role!;
+      this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, user: { id: this.user.id, name: this.user.name, role: role.title, permissions: role.permissions } });
+    });
+  }
+
+  /**
+   * On a session's home node, for a console on another node: loads the role, then `then`. Sends
+   * no welcome (the console's own node did) and is not listed in `relay.agents`.
+   */
+  startMirror(then: () => void): void {
+    this.loadRole(then);
+  }
+
+  /** Resolves the role, runs `ready`, then the messages that arrived meanwhile. */
+  private loadRole(ready: () => void): void {
     this.relay.deps.collab
       .resolveRole(this.user.tenantId, this.user.role)
       .then((role) => {
         this.role = role;
-        this.relay.agents.add(this);
-        this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, user: { id: this.user.id, name: this.user.name, role: role.title, permissions: role.permissions } });
+        ready();
         const queued = this.pending ?? [];
         this.pending = null;
         for (const m of queued) this.onMessage(m);
@@ -43,26 +59,6 @@ export class AgentHandler implements MessageHandler {
         this.log.error({ err }, 'could not load role');
         this.peer.fail('database_unavailable');
         this.peer.close(1013, 'database_unavailable');
-      });
-  }
-
-  /**
-   * On a session's home node, for a console on another node: loads the role, then `then`. Sends
-   * no welcome (the console's own node did) and is not listed in `relay.agents`.
-   */
-  startMirror(then: () => void): void {
-    this.relay.deps.collab
-      .resolveRole(this.user.tenantId, this.user.role)
-      .then((role) => {
-        this.role = role;
-        then();
-        const queued = this.pending ?? [];
-        this.pending = null;
-        for (const m of queued) this.onMessage(m);
-      })
-      .catch((err: unknown) => {
-        this.log.error({ err }, 'could not load role');
-        this.peer.fail('database_unavailable');
       });
   }
 
