@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   const snapshots = perSide(() => Object.fromEntries(SNAPSHOT_SIZES.map((n) => [n, [] as SnapshotResult[]])) as Record<number, SnapshotResult[]>);
   const joins = perSide(() => ({ button: [] as number[], url: [] as number[] }));
   let slowNetwork: Record<string, unknown> | null = null;
+  let e2ee: unknown = null;
 
   try {
     // Snapshot cost, 1k / 10k / 50k nodes.
@@ -175,6 +176,11 @@ async function main(): Promise<void> {
     if (SIDES.includes('samepage') && process.env.BENCH_SKIP_SLOW_NETWORK !== '1') {
       const { runSlowNetwork } = await import('./slow-network/run.ts');
       slowNetwork = await runSlowNetwork(browser, web, bundles, { quick: QUICK, log });
+    }
+    // End-to-end encryption cost on Chromium's WebCrypto (bench/e2ee.ts); BENCH_SKIP_E2EE=1 skips it.
+    if (process.env.BENCH_SKIP_E2EE !== '1') {
+      const { runE2eeBench } = await import('./e2ee.ts');
+      e2ee = await runE2eeBench(browser, web, { quick: QUICK, log }).catch((error: unknown) => (fail('e2ee', error), null));
     }
   } finally {
     for (const name of SIDES) await sides[name]?.close().catch(() => undefined);
@@ -273,6 +279,7 @@ async function main(): Promise<void> {
     },
     errors,
     slow_network: slowNetwork,
+    e2ee,
     load,
     elapsed_s: round((Date.now() - started) / 1000, 0),
   };
@@ -281,6 +288,7 @@ async function main(): Promise<void> {
   else {
     process.stdout.write(renderTable(result) + '\n');
     for (const [name, r] of Object.entries(slowNetwork ?? {})) process.stdout.write(`slow network ${name}: ${JSON.stringify(r)}\n`);
+    if (e2ee) process.stdout.write(`e2ee: ${JSON.stringify(e2ee)}\n`);
     if (load) process.stdout.write(`load (quick): ${JSON.stringify(load)}\n`);
   }
   if (errors.length) log(`${errors.length} error(s):\n  ${errors.join('\n  ')}`);

@@ -9,4 +9,4 @@ export * from './permissions.ts';
 export * from './delta-window.ts';
 export * from './dom-stream-inflater.ts';
 export * from './replica-csp.ts';
-export * from './e2ee/envelope-header.ts';
+export * from './e2ee/index.ts';
