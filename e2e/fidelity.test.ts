@@ -2,7 +2,8 @@
  * The fidelity suite (issue 5) inside `npm test`: every corpus page is loaded in a customer's
  * Chromium tab with the SDK, joined from the console, and the two screenshots are compared.
  * Pages must reach the target unless `fidelity/known-gaps.json` lists them with a reason; a
- * listed page that now passes fails the test too, so that the list stays honest.
+ * listed page that now passes fails the test too, so that the list stays honest. State checks
+ * (hover, focus, checked, popover, video play state, cross-origin frame placeholder) must hold.
  * Screenshots: fidelity/out/. Method and scores: docs/FIDELITY.md.
  */
 import assert from 'node:assert/strict';
@@ -41,6 +42,12 @@ test('fidelity: every corpus page scores, and reaches 99% unless it is a known g
     const page = report.pages.find((p) => p.name === name);
     assert.ok(page && page.match >= 0.999, `harness control: ${name} should match pixel for pixel, got ${page?.match}`);
   }
+
+  // What a pixel count can miss: hover and focus styling, play state, an open popover, the
+  // labelled placeholder of a cross-origin frame (corpus `checks`).
+  const failedChecks = report.pages.flatMap((p) => (p.checks ?? []).filter((c) => !c.ok).map((c) => `${p.name}: ${c.name} (${c.detail})`));
+  assert.deepEqual(failedChecks, [], 'state checks that must hold in the replica');
+  assert.ok(report.pages.filter((p) => p.checks?.length).length >= 5, 'the corpus checks states on several pages');
 
   const failing = report.pages.filter((p) => p.match < TARGET && !gaps[p.name]).map((p) => `${p.name} ${(p.match * 100).toFixed(2)}%${p.note ? ` (${p.note})` : ''}`);
   assert.deepEqual(failing, [], `pages under ${TARGET * 100}% that fidelity/known-gaps.json does not explain`);

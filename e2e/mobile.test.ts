@@ -4,11 +4,12 @@
  * agent); the agent's console on a touch tablet in landscape (iPad Pro 11 landscape), driven
  * with taps. Checks: the session starts with a tap on "Get help"; the console shows the
  * device's viewport size and aspect ratio, in a device frame; pinch-zoom (the visual viewport),
- * orientation changes and the on-screen keyboard shrinking the viewport are followed.
+ * orientation changes and the on-screen keyboard shrinking the viewport are followed. On a
+ * phone the widget's session bar is a pill at the bottom that leaves the site's navigation free.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { devices, type Browser } from 'playwright-core';
+import { devices, type Browser, type Page } from 'playwright-core';
 import { launchChromium } from './support/browser.ts';
 import { ConsolePage } from './support/console-page.ts';
 import { CustomerPage } from './support/customer-page.ts';
@@ -112,7 +113,7 @@ for (const device of DEVICES) {
       const field = document.createElement('input');
       field.id = 'e2e-search';
       field.setAttribute('aria-label', 'Search');
-      field.style.cssText = 'position:fixed;left:8px;bottom:8px;width:200px';
+      field.style.cssText = 'position:fixed;left:8px;top:50%;width:200px'; // the session pill is at the bottom
       document.body.append(field);
     });
     await customer.page.locator('#e2e-search').tap();
@@ -122,24 +123,73 @@ for (const device of DEVICES) {
     await customer.page.setViewportSize({ width, height });
     await waitForViewport(agent, width, height);
 
-    // Touch in the page itself: a tapped link navigates, and the replica follows. (Not the
-    // main navigation: on a phone the session banner covers it, see the todo test below.)
+    // Touch in the page itself: a tapped link navigates, and the replica follows. (The main
+    // navigation under the session bar: see the test below.)
     await customer.page.getByRole('link', { name: 'Shop the Ridge Shell' }).tap();
     await agent.waitForReplicaTextAt('#product-name', 'Ridge Shell Jacket', { timeout: 5_000 });
   });
 }
 
-test('on a phone, the session banner leaves the site’s main navigation tappable', { todo: 'the widget’s banner is pinned over the top of a phone screen and covers the demo’s main navigation (Cart, Account): the customer cannot tap them while sharing' }, async (t) => {
+/** The deepest focused element's accessible name (aria-label or text), through shadow roots. */
+function focusedName(page: Page): Promise<string> {
+  return page.evaluate(
+    '(() => { let el = document.activeElement; while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement; return ((el && (el.getAttribute("aria-label") || el.textContent)) || "").trim(); })()',
+  );
+}
+
+async function tabTo(page: Page, name: string): Promise<void> {
+  for (let i = 0; i < 80 && (await focusedName(page)) !== name; i++) await page.keyboard.press('Tab');
+  assert.equal(await focusedName(page), name, `Tab reaches "${name}"`);
+}
+
+test('on a phone, the session bar is a pill at the bottom: the site’s main navigation stays tappable, the pill says who is viewing or controlling, Take back and Stop work by touch and keyboard', { timeout: 60_000 }, async (t) => {
   const browser = await launchChromium();
   t.after(() => browser.close());
   const server = await withServer(t);
-  const customer = new CustomerPage(await (await browser.newContext({ ...devices['iPhone 13'] })).newPage());
+  const descriptor = devices['iPhone 13'];
+  const customer = new CustomerPage(await (await browser.newContext({ ...descriptor })).newPage());
+  const { page } = customer;
   await customer.open(`${server.url}/index.html`);
   const code = await customer.startSession();
   const agent = new ConsolePage(await (await browser.newContext()).newPage(), server.url);
   await agent.login(server.admin.email, server.admin.password);
   await agent.join(code);
-  await customer.page.getByText(/is viewing this tab/).waitFor({ timeout: 5_000 });
-  await customer.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Cart/ }).tap({ timeout: 3_000 });
-  await customer.page.waitForURL(/cart\.html/, { timeout: 3_000 });
+  const bar = customer.widget().getByRole('region', { name: 'Samepage session' });
+  await bar.getByText(/is viewing this tab/).waitFor({ timeout: 5_000 });
+
+  // The pill sits below the navigation, at the bottom of the screen, and fits it.
+  const { width, height } = descriptor.viewport;
+  const pill = await bar.boundingBox();
+  const nav = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
+  assert.ok(pill && nav, 'both the pill and the navigation are shown');
+  assert.ok(pill.y > nav.y + nav.height, `the pill (${JSON.stringify(pill)}) is below the navigation (${JSON.stringify(nav)})`);
+  assert.ok(pill.x >= 0 && pill.x + pill.width <= width && pill.y + pill.height <= height, `the pill fits the screen: ${JSON.stringify(pill)}`);
+  for (const name of ['Chat', 'Stop sharing']) {
+    const b = await bar.getByRole('button', { name, exact: true }).boundingBox();
+    assert.ok(b && b.height >= 24 && b.width >= 24 && b.y + b.height <= height, `"${name}" is a touch target on screen: ${JSON.stringify(b)}`);
+  }
+
+  // The main navigation is tappable while sharing; the session follows to the next page.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Cart/ }).tap({ timeout: 3_000 });
+  await page.waitForURL(/cart\.html/, { timeout: 3_000 });
+  await bar.getByText(/is viewing this tab/).waitFor({ timeout: 10_000 });
+
+  // Controlled: the pill says so, Take back is tapped or reached with a keyboard.
+  await agent.requestControl();
+  await page.getByRole('dialog', { name: /wants to control this tab/ }).getByRole('button', { name: 'Allow', exact: true }).tap();
+  await bar.getByText(/is controlling this tab/).waitFor({ timeout: 5_000 });
+  const controlled = await bar.boundingBox();
+  assert.ok(controlled && controlled.y > nav.y + nav.height && controlled.y + controlled.height <= height, `the controlled pill fits below the navigation: ${JSON.stringify(controlled)}`);
+  await tabTo(page, 'Take back control');
+  await page.keyboard.press('Enter');
+  await bar.getByText(/is viewing this tab/).waitFor({ timeout: 5_000 });
+  await agent.requestControl();
+  await page.getByRole('dialog', { name: /wants to control this tab/ }).getByRole('button', { name: 'Allow', exact: true }).tap();
+  await bar.getByRole('button', { name: 'Take back control' }).tap();
+  await bar.getByText(/is viewing this tab/).waitFor({ timeout: 5_000 });
+
+  // Stop: in the keyboard's Tab order, and ends the session with a tap.
+  await tabTo(page, 'Stop sharing');
+  await bar.getByRole('button', { name: 'Stop sharing' }).tap();
+  await customer.widget().getByText('Session ended').waitFor({ timeout: 5_000 });
 });

@@ -283,7 +283,7 @@ describe('languages', () => {
     const { page } = customer;
     await customer.open(site.url('/plain.html', { lang: 'en' }));
     await page.evaluate(() => (window as unknown as { Samepage: { init(o: unknown): void } }).Samepage.init({ lang: 'fr' }));
-    await widget(page).getByRole('button', { name: 'Get help' }).waitFor();
+    await widget(page).getByRole('button', { name: 'Obtenir de l’aide' }).waitFor();
     const code = await page.evaluate(() => (window as unknown as { Samepage: { startSession(): Promise<{ code: string }> } }).Samepage.startSession().then((r) => r.code));
     await widget(page).getByRole('heading', { name: 'Votre code' }).waitFor();
     const agent = await agentJoins(env, code, 'Order summary');

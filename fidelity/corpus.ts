@@ -29,7 +29,26 @@ export interface CorpusPage {
    * checks that the replica shows a labelled placeholder of the same size there instead.
    */
   placeholderFor?: string;
+  /**
+   * State that a pixel score can miss (a hover border is a few hundred pixels): each expression
+   * is evaluated with `el` (the first match of `selector`) and `win` (its window) in the
+   * customer's tab and in the replica, and the two results must be equal.
+   */
+  checks?: StateCheck[];
 }
+
+export interface StateCheck {
+  name: string;
+  selector: string;
+  /** A JavaScript expression over `el` and `win`, e.g. "win.getComputedStyle(el).borderTopColor". */
+  value: string;
+}
+
+const style = (name: string, selector: string, ...props: string[]): StateCheck => ({
+  name,
+  selector,
+  value: `[${props.map((p) => `win.getComputedStyle(el).${p}`).join(', ')}].join(' | ')`,
+});
 
 export const CORPUS: CorpusPage[] = [
   { name: 'iframes-nested', path: '/iframes-nested.html', about: 'same-origin iframes nested two deep, with styles, images and text in each' },
@@ -46,8 +65,31 @@ export const CORPUS: CorpusPage[] = [
   { name: 'images', path: '/images.html', about: '<picture> with srcset and <source>, inline SVG, SVG <img>, CSS background images and gradients' },
   { name: 'canvas-static', path: '/canvas-static.html', about: '2D canvases drawn once' },
   { name: 'canvas-animated', path: '/canvas-animated.html', about: 'a canvas redrawn every frame (mirrored as periodic frames at best)' },
-  { name: 'video', path: '/video.html', about: 'a <video> paused at 1.5 s' },
-  { name: 'dialog-popover', path: '/dialog-popover.html', about: 'a modal <dialog> opened with showModal() (top layer, ::backdrop) and an open popover' },
+  {
+    name: 'video',
+    path: '/video.html',
+    about: 'a <video> paused at 1.5 s',
+    checks: [{ name: 'paused at the same position', selector: '#v', value: '[el.paused, el.currentTime.toFixed(2)].join(" ")' }],
+  },
+  {
+    name: 'video-playing',
+    path: '/video-playing.html',
+    about: 'a <video> started after the agent joined, playing in a loop (the moving picture is masked; the play state is checked)',
+    act: async (page) => {
+      await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).play().then(() => true));
+    },
+    mask: ['#v'],
+    checks: [{ name: 'playing', selector: '#v', value: 'el.paused ? "paused" : "playing"' }],
+  },
+  {
+    name: 'dialog-popover',
+    path: '/dialog-popover.html',
+    about: 'a modal <dialog> opened with showModal() (top layer, ::backdrop) and an open popover',
+    checks: [
+      { name: 'the popover is open', selector: '#tips', value: 'el.matches(":popover-open")' },
+      { name: 'the dialog is modal', selector: '#confirm', value: 'el.matches(":modal")' },
+    ],
+  },
   { name: 'scroll-sticky-fixed', path: '/scroll-sticky-fixed.html', about: 'window scrolled, inner scroll containers scrolled (both axes), sticky header, fixed footer' },
   {
     name: 'states',
@@ -59,6 +101,13 @@ export const CORPUS: CorpusPage[] = [
       await page.focus('#search');
       await page.hover('#card-2');
     },
+    checks: [
+      style(':hover on the card under the pointer', '#card-2', 'borderTopColor', 'backgroundColor', 'boxShadow'),
+      style('no :hover on the other cards', '#card-1', 'borderTopColor', 'backgroundColor'),
+      style(':focus on the search field', '#search', 'borderTopColor', 'boxShadow', 'backgroundColor'),
+      { name: ':checked (clicked)', selector: '#newsletter', value: 'el.checked' },
+      style(':checked + span (clicked radio)', '#plan-pro + span', 'fontWeight', 'color'),
+    ],
   },
   {
     name: 'forms',

@@ -10,16 +10,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../e2e/support/browser.ts';
 import { PNG } from 'pngjs';
 import pixelmatch from 'pixelmatch';
 import { startServer } from '@samepage/server';
-import { CORPUS, type CorpusPage, type CustomerActions } from './corpus.ts';
+import { CORPUS, type CorpusPage } from './corpus.ts';
+import { ENGINES, RENDERING_ARGS, VIEWPORT, launchCustomer, type CustomerBrowser, type Engine } from './customer-browsers.ts';
 import { startStaticServer } from './static-server.ts';
 import {
   CUSTOMER_READY,
   MASK_RECTS,
+  READ_CHECKS,
   REPLICA_PLACEHOLDER,
   REPLICA_SETTLE,
   TWO_FRAMES,
@@ -29,10 +31,7 @@ import {
   type SettleResult,
 } from './page-scripts.ts';
 
-export type Engine = 'chromium' | 'firefox' | 'webkit';
-export const ENGINES: readonly Engine[] = ['chromium', 'firefox', 'webkit'];
-
-export const VIEWPORT = { width: 1280, height: 800 } as const;
+export { ENGINES, VIEWPORT, type Engine };
 /** pixelmatch's per-pixel colour threshold (0..1, YIQ/OKLab distance). */
 export const PIXEL_THRESHOLD = 0.1;
 export const TARGET = 0.99;
@@ -44,8 +43,17 @@ export interface PageResult {
   note?: string;
   /** Set when the page could not be measured at all (the harness failed, not the replica). */
   error?: string;
+  /** State checks (corpus `checks`, and the placeholder of a cross-origin frame): failed ones have a detail. */
+  checks?: CheckResult[];
   maskedPixels: number;
   ms: number;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** What differed: "customer: X, replica: Y". */
+  detail?: string;
 }
 
 export interface FidelityReport {
@@ -66,84 +74,6 @@ export interface RunOptions {
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PAGES_DIR = path.join(HERE, 'pages');
 export const DEFAULT_OUT_DIR = path.join(HERE, 'out');
-
-// Same rendering on both sides: no LCD text, one colour profile.
-const RENDERING_ARGS = ['--disable-lcd-text', '--force-color-profile=srgb', '--font-render-hinting=none'];
-
-// ---- the customer's browser, behind a small adapter (one per engine) ---------------------
-
-interface CustomerTab extends CustomerActions {
-  goto(url: string): Promise<void>;
-  evaluateSource<R>(source: string): Promise<R>;
-  /** A PNG of the viewport, with `css` applied only for the shot. */
-  screenshot(css: string): Promise<Buffer>;
-  problems: string[];
-  close(): Promise<void>;
-}
-
-interface CustomerBrowser {
-  newTab(): Promise<CustomerTab>;
-  close(): Promise<void>;
-}
-
-function launchRenderingChromium(): Promise<Browser> {
-  return launchChromium({ extraArgs: RENDERING_ARGS });
-}
-
-async function chromiumCustomer(): Promise<CustomerBrowser> {
-  const browser = await launchRenderingChromium();
-  return {
-    async newTab() {
-      // A context per page: no sessionStorage, hover or focus left over from the page before.
-      const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} (${r.failure()?.errorText ?? '?'})`));
-      return {
-        problems,
-        async goto(url) {
-          await page.goto(url, { waitUntil: 'load' });
-        },
-        evaluateSource: (source) => page.evaluate(source),
-        evaluate: (fn) => page.evaluate(fn),
-        hover: (selector) => page.hover(selector),
-        click: (selector) => page.click(selector),
-        focus: (selector) => page.focus(selector),
-        screenshot: async (css) => {
-          // The widget's host defends its styles from the page (:host !important inside its
-          // shadow root wins over any outside rule), so it is taken out for the shot and put back.
-          await page.evaluate(() => {
-            const host = document.querySelector('samepage-widget');
-            if (!host) return;
-            (window as unknown as { __spWidget?: [Element, Node | null, Node] }).__spWidget = [host, host.nextSibling, host.parentNode!];
-            host.remove();
-          });
-          try {
-            return await page.screenshot({ style: css, caret: 'hide', animations: 'allow' });
-          } finally {
-            await page.evaluate(() => {
-              const saved = (window as unknown as { __spWidget?: [Element, Node | null, Node] }).__spWidget;
-              if (saved) saved[2].insertBefore(saved[0], saved[1]);
-            });
-          }
-        },
-        close: () => context.close(),
-      };
-    },
-    close: () => browser.close(),
-  };
-}
-
-async function launchCustomer(engine: Engine): Promise<CustomerBrowser> {
-  if (engine === 'chromium') return chromiumCustomer();
-  throw new Error(
-    `--engine ${engine} is not implemented yet. The fidelity harness drives the customer's tab in Chromium only; ` +
-      (engine === 'firefox'
-        ? 'Firefox needs firefox-esr (apt) driven by puppeteer-core over WebDriver BiDi (see /work/shared/BROWSERS.md).'
-        : 'WebKit needs webkit2gtk-driver + xvfb (apt) driven by webdriverio through WebKitWebDriver (see /work/shared/BROWSERS.md).'),
-  );
-}
 
 // ---- the run ---------------------------------------------------------------------------------
 
@@ -177,7 +107,7 @@ export async function runFidelity(options: RunOptions = {}): Promise<FidelityRep
 
     const customer = await launchCustomer(engine);
     cleanups.push(() => customer.close());
-    const agentBrowser = await launchRenderingChromium();
+    const agentBrowser = await launchChromium({ extraArgs: RENDERING_ARGS });
     cleanups.push(() => agentBrowser.close());
     // Big enough that the console lays the replica out; it is shot unscaled anyway.
     const agentContext = await agentBrowser.newContext({ viewport: { width: 1440, height: 960 }, deviceScaleFactor: 1 });
@@ -255,6 +185,15 @@ async function measurePage(
 
     let placeholder: PlaceholderCheck | null = null;
     if (entry.placeholderFor) placeholder = (await agent.evaluate(REPLICA_PLACEHOLDER(entry.placeholderFor))) as PlaceholderCheck;
+    const checks: CheckResult[] = [];
+    if (entry.checks?.length) {
+      const inReplica = (await agent.evaluate(READ_CHECKS(entry.checks, 'window.__samepageReplica && window.__samepageReplica.document()'))) as string[];
+      const inCustomer = await tab.evaluateSource<string[]>(READ_CHECKS(entry.checks, 'document'));
+      entry.checks.forEach((check, i) => {
+        const ok = inCustomer[i] === inReplica[i] && !String(inCustomer[i]).startsWith('(');
+        checks.push(ok ? { name: check.name, ok } : { name: check.name, ok, detail: `customer: ${inCustomer[i]}, replica: ${inReplica[i]}` });
+      });
+    }
 
     // (a) the customer's viewport (the SDK's own UI hidden: it is never part of the replica).
     const masks = await tab.evaluateSource<MaskRect[]>(MASK_RECTS([...(entry.mask ?? []), ...(entry.placeholderFor ? [entry.placeholderFor] : [])]));
@@ -263,9 +202,12 @@ async function measurePage(
     if (placeholder) {
       const want = masks.find((m) => m.why.startsWith('mask'));
       const sizeOk = want && placeholder.found && Math.abs(placeholder.width - want.width) < 2 && Math.abs(placeholder.height - want.height) < 2;
-      if (!placeholder.found) notes.push('no element in the replica where the cross-origin frame is');
-      else if (!placeholder.label) notes.push(`the cross-origin frame is an unlabelled empty <${placeholder.tag}> in the replica, not a labelled placeholder${sizeOk ? ' (size right)' : ' (size wrong)'}`);
-      else if (!sizeOk) notes.push(`placeholder "${placeholder.label}" has the wrong size ${placeholder.width}×${placeholder.height}`);
+      let problem = '';
+      if (!placeholder.found) problem = 'no element in the replica where the cross-origin frame is';
+      else if (!placeholder.label) problem = `the cross-origin frame is an unlabelled empty <${placeholder.tag}> in the replica, not a labelled placeholder${sizeOk ? ' (size right)' : ' (size wrong)'}`;
+      else if (!sizeOk) problem = `placeholder "${placeholder.label}" has the wrong size ${placeholder.width}×${placeholder.height}`;
+      if (problem) notes.push(problem);
+      checks.push(problem ? { name: 'labelled placeholder for the cross-origin frame', ok: false, detail: problem } : { name: 'labelled placeholder for the cross-origin frame', ok: true });
     }
 
     const compared = compare(customerPng, replicaPng, masks);
@@ -273,6 +215,9 @@ async function measurePage(
     await writeFile(path.join(outDir, `${entry.name}.replica.png`), replicaPng);
     await writeFile(path.join(outDir, `${entry.name}.diff.png`), compared.diffPng);
     const result: PageResult = { name: entry.name, match: round(compared.match), maskedPixels: compared.masked, ms: 0 };
+    if (checks.length) result.checks = checks;
+    const failed = checks.filter((c) => !c.ok && !notes.includes(c.detail ?? '')).map((c) => `${c.name}: ${c.detail}`);
+    notes.push(...failed);
     if (notes.length) result.note = notes.join('; ');
     try {
       await tab.evaluateSource(`window.Samepage.endSession()`);

@@ -148,6 +148,9 @@ export const REPLICA_SETTLE = (quietMs: number, maxMs: number): string => `(asyn
     }
   }
   await Promise.race([Promise.all(pending), sleep(3000)]);
+  // A video can report loadeddata while the replica still seeks it to the customer's position.
+  const videos = roots.flatMap((root) => Array.from(root.querySelectorAll('video')));
+  for (const end = performance.now() + 3000; performance.now() < end && videos.some((v) => v.readyState < 2 || v.seeking); ) await sleep(25);
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   return { ok: true, timedOut, waitedMs: Math.round(performance.now() - start), pendingMedia };
 })()`;
@@ -181,4 +184,22 @@ export const REPLICA_PLACEHOLDER = (selector: string): string => `(() => {
   // an iframe counts as labelled only when the replica put content in it.
   const label = (el.localName === 'iframe' ? (framed || '') : [el.getAttribute('aria-label'), el.textContent].filter(Boolean).join(' ')).trim();
   return { found: true, width: r.width, height: r.height, label, tag: el.localName, framedDocumentText: framed };
+})()`;
+
+/**
+ * Runs in the customer's tab (`docExpr` = 'document') or in the console (the replica's document):
+ * the value of each check's expression over its element, or a "no element" marker.
+ */
+export const READ_CHECKS = (checks: readonly { selector: string; value: string }[], docExpr: string): string => `(() => {
+  const doc = ${docExpr};
+  return [${checks
+    .map(
+      (c) => `(() => {
+    const el = doc && doc.querySelector(${JSON.stringify(c.selector)});
+    if (!el) return '(no element ${c.selector.replace(/[`'\\]/g, '')})';
+    const win = el.ownerDocument.defaultView;
+    try { return String(${c.value}); } catch (e) { return '(error ' + e.message + ')'; }
+  })()`,
+    )
+    .join(', ')}];
 })()`;

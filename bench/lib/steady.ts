@@ -32,6 +32,8 @@ export interface SteadyResult {
   workload: WorkloadReport;
   /** How often a viewer's replica document was replaced during the run (rebuilds). */
   rebuilds: number[];
+  /** Date.now() when the workload started and ended (to cut a captured stream to the window). */
+  window: [number, number];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -59,6 +61,7 @@ export async function runSteady(browser: Browser, side: Side, options: SteadyOpt
     await sleep(500);
 
     const w0 = customer.wire();
+    const windowStart = Date.now();
     await customer.page.evaluate((ms) => window.__bench.startProbe(ms), options.probeIntervalMs);
     let running = true;
     const mouse = moveMouse(customer.page, () => running);
@@ -67,6 +70,7 @@ export async function runSteady(browser: Browser, side: Side, options: SteadyOpt
       options.durationMs,
     );
     const w1 = customer.wire();
+    const windowEnd = Date.now();
     running = false;
     const marks = await customer.page.evaluate(() => window.__bench.stopProbe());
     await mouse;
@@ -99,6 +103,7 @@ export async function runSteady(browser: Browser, side: Side, options: SteadyOpt
       framesPerS: (w1.frames - w0.frames) / seconds,
       workload,
       rebuilds,
+      window: [windowStart, windowEnd],
     };
     for (const v of viewers) await v.close();
     await customer.close();

@@ -1,6 +1,6 @@
 /** The reference: rrweb 2.2.2 record → JSON over a ws relay (permessage-deflate) → live Replayer. */
 import zlib from 'node:zlib';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bundleClient } from '../lib/bundle.ts';
 import type { StaticServer } from '../lib/static-server.ts';
 import type { Customer, Side, SnapshotResult, ViewerOpenResult } from '../lib/types.ts';
@@ -10,7 +10,12 @@ import type { RefStartResult } from './recorder.client.ts';
 
 let roomCounter = 0;
 
-export async function createReferenceSide(browser: Browser, web: StaticServer, bundles: { page: string; probe: string }): Promise<Side> {
+export interface ReferenceSideOptions {
+  /** Called with each customer tab before it loads the page (e.g. to tap its WebSocket frames). */
+  prepareCustomerPage?(page: Page): Promise<void>;
+}
+
+export async function createReferenceSide(browser: Browser, web: StaticServer, bundles: { page: string; probe: string }, options: ReferenceSideOptions = {}): Promise<Side> {
   const relay = new ReferenceRelay();
   web.onUpgrade((req, socket, head) => relay.handleUpgrade(req, socket, head));
   const relayUrl = web.origin.replace(/^http/, 'ws') + '/relay';
@@ -55,6 +60,7 @@ export async function createReferenceSide(browser: Browser, web: StaticServer, b
     async openCustomer(context: BrowserContext, nodes: number): Promise<Customer> {
       const room = `r${++roomCounter}`;
       const page = await context.newPage();
+      await options.prepareCustomerPage?.(page);
       await page.goto(`${web.origin}${pagePath(nodes, false)}?room=${room}`);
       await page.evaluate(() => window.__ref.start());
       const base = relay.hostCounters(room);

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { subresourceIntegrity } from './sri-plugin.ts';
 
 // The server serves dist/ at /console/ (SPA fallback to index.html). In `vite dev`, the API
 // and the socket are proxied to a running Samepage server.
@@ -6,6 +7,8 @@ const server = process.env.SAMEPAGE_SERVER ?? 'http://localhost:3000';
 
 export default defineConfig({
   base: '/console/',
+  // integrity= on the entry assets and dist/integrity.json (docs/SECURITY.md, "Code delivery").
+  plugins: [subresourceIntegrity()],
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
     outDir: 'dist',

@@ -19,13 +19,13 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-function track(child: ChildProcess): ChildProcess {
+export function track(child: ChildProcess): ChildProcess {
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;
 }
 
-async function stop(child: ChildProcess | null): Promise<void> {
+export async function stop(child: ChildProcess | null): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
@@ -35,7 +35,7 @@ async function stop(child: ChildProcess | null): Promise<void> {
 }
 
 /** Starts Xvfb on the first free display; it writes the number on fd 3 (-displayfd). */
-async function startXvfb(): Promise<{ process: ChildProcess; display: string }> {
+export async function startXvfb(): Promise<{ process: ChildProcess; display: string }> {
   const xvfb = track(spawn(XVFB_PATH, ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp', '-noreset'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   xvfb.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -57,7 +57,7 @@ async function startXvfb(): Promise<{ process: ChildProcess; display: string }> 
   return { process: xvfb, display };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

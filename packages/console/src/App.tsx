@@ -36,6 +36,9 @@ function SessionPageOrLoading({ sessionId, loading }: { sessionId: string; loadi
 const WatchPage = lazy(async () => ({ default: (await import('./pages/WatchPage.tsx')).WatchPage }));
 const PastSessionPage = lazy(async () => ({ default: (await import('./pages/PastSessionPage.tsx')).PastSessionPage }));
 const RecordingPage = lazy(async () => ({ default: (await import('./pages/RecordingPage.tsx')).RecordingPage }));
+const InboxPage = lazy(async () => ({ default: (await import('./pages/InboxPage.tsx')).InboxPage }));
+const MessagePage = lazy(async () => ({ default: (await import('./pages/MessagePage.tsx')).MessagePage }));
+const SharedPage = lazy(async () => ({ default: (await import('./pages/SharedPage.tsx')).SharedPage }));
 const AdminRoutes = lazy(async () => ({ default: (await import('./pages/admin/AdminRoutes.tsx')).AdminRoutes }));
 
 type Auth = { status: 'loading' } | { status: 'signed_out' } | { status: 'signed_in'; user: User };
@@ -67,7 +70,8 @@ export function App() {
   useEffect(() => {
     if (route.name === 'watch') return; // a guest's link needs no login
     if (auth.status === 'signed_out' && route.name !== 'login') {
-      setAfterLogin(route.name === 'join' ? route : { name: 'home' });
+      // Links from elsewhere (a helpdesk's join link, a colleague's share link) survive the login screen.
+      setAfterLogin(route.name === 'join' || route.name === 'shared' || route.name === 'message' || route.name === 'inbox' ? route : { name: 'home' });
       navigate({ name: 'login' }, { replace: true });
     } else if (auth.status === 'signed_in' && (route.name === 'login' || route.name === 'not_found')) {
       navigate({ name: 'home' }, { replace: true });
@@ -127,6 +131,16 @@ export function App() {
         ) : route.name === 'session_detail' ? (
           <Suspense fallback={<div className="boot">{t.loading}</div>}>
             <PastSessionPage sessionId={route.sessionId} canViewRecordings={canViewRecordings} />
+          </Suspense>
+        ) : route.name === 'inbox' || route.name === 'message' || route.name === 'shared' ? (
+          <Suspense fallback={<div className="boot">{t.loading}</div>}>
+            {route.name === 'inbox' ? (
+              <InboxPage canViewSessions={auth.user.permissions.includes('session.view')} />
+            ) : route.name === 'message' ? (
+              <MessagePage key={route.messageId} messageId={route.messageId} canReply={auth.user.permissions.includes('messages.reply')} />
+            ) : (
+              <SharedPage key={route.shareId} shareId={route.shareId} permissions={auth.user.permissions} />
+            )}
           </Suspense>
         ) : route.name === 'recording' ? (
           <Suspense fallback={<div className="boot">{t.loading}</div>}>

@@ -13,6 +13,10 @@ export type Route =
   | { name: 'session_detail'; sessionId: string }
   /** A session's recording (needs recordings.view). */
   | { name: 'recording'; sessionId: string }
+  /** "Leave a message": the inbox, one message (needs messages.view), and a colleague's share link. */
+  | { name: 'inbox' }
+  | { name: 'message'; messageId: string }
+  | { name: 'shared'; shareId: string }
   /** A friend's view-only link; works without logging in. */
   | { name: 'watch'; token: string }
   /** The admin pages (each behind its permission; see admin/admin-model.ts). */
@@ -41,6 +45,11 @@ export function parseRoute(pathname: string): Route {
   if (detail?.[1]) return { name: 'session_detail', sessionId: decodeURIComponent(detail[1]) };
   const recording = /^\/recordings\/([^/]+)$/.exec(path);
   if (recording?.[1]) return { name: 'recording', sessionId: decodeURIComponent(recording[1]) };
+  if (path === '/inbox') return { name: 'inbox' };
+  const message = /^\/messages\/([^/]+)$/.exec(path);
+  if (message?.[1]) return { name: 'message', messageId: decodeURIComponent(message[1]) };
+  const shared = /^\/shared\/([^/]+)$/.exec(path);
+  if (shared?.[1]) return { name: 'shared', shareId: decodeURIComponent(shared[1]) };
   const watch = /^\/watch\/([^/]+)$/.exec(path);
   if (watch?.[1]) return { name: 'watch', token: decodeURIComponent(watch[1]) };
   return { name: 'not_found' };
@@ -60,6 +69,12 @@ export function routePath(route: Route): string {
       return `${BASE}/recordings/${encodeURIComponent(route.sessionId)}`;
     case 'watch':
       return `${BASE}/watch/${encodeURIComponent(route.token)}`;
+    case 'inbox':
+      return `${BASE}/inbox`;
+    case 'message':
+      return `${BASE}/messages/${encodeURIComponent(route.messageId)}`;
+    case 'shared':
+      return `${BASE}/shared/${encodeURIComponent(route.shareId)}`;
     case 'admin_users':
     case 'admin_sites':
     case 'admin_usage':

@@ -17,6 +17,8 @@ export const chatMessageSchema = v.object({
   from: v.object({ participantId: v.string(), name: v.string(), role: v.picklist(['host', 'agent', 'guest']) }),
   text: v.string(),
   at: v.number(),
+  /** Stored from an end-to-end encrypted session: `text` is the base64 of the encrypted frame, unreadable to the server. */
+  encrypted: v.optional(v.boolean()),
 });
 export type ChatMessage = v.InferOutput<typeof chatMessageSchema>;
 

@@ -36,6 +36,8 @@ export const controlActionSchema = v.variant('kind', [
     to: v.picklist(['url', 'back', 'forward', 'reload']),
     url: v.optional(v.pipe(v.string(), v.maxLength(4096))),
   }),
+  /** Shared browser only (docs/SHARED-BROWSER.md): stream another tab; an SDK answers not_supported. */
+  v.object({ kind: v.literal('tab'), index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)) }),
 ]);
 export type ControlAction = v.InferOutput<typeof controlActionSchema>;
 

@@ -7,6 +7,8 @@ export * from './control.ts';
 export * from './collaboration.ts';
 export * from './permissions.ts';
 export * from './delta-window.ts';
+export * from './event-batch.ts';
 export * from './dom-stream-inflater.ts';
 export * from './replica-csp.ts';
 export * from './e2ee/index.ts';
+export * from './css-urls.ts';

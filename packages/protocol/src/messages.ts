@@ -24,6 +24,11 @@ export const participantSchema = v.object({
   color: shortText,
   /** The agent's role as shown to people, e.g. "Senior agent". */
   title: v.optional(shortText),
+  /**
+   * End-to-end encrypted sessions: the member number this participant uses in the `sender` and
+   * `to` fields of encrypted frames (0 is the customer's tab). Never reused within a session.
+   */
+  member: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xfffe))),
 });
 export type Participant = v.InferOutput<typeof participantSchema>;
 
@@ -73,8 +78,11 @@ export const hostHelloSchema = v.object({
   resume: v.optional(v.object({ sessionId: id, token: v.pipe(v.string(), v.maxLength(256)) })),
   /** Set by `Samepage.identify()`. */
   visitor: v.optional(visitorIdentitySchema),
+  /** True when this SDK speaks end-to-end encryption (docs/E2EE.md); a site that requires it refuses others. */
+  e2ee: v.optional(v.boolean()),
 });
-export const agentHelloSchema = v.object({ type: v.literal('agent_hello'), v: v.number() });
+/** `e2ee`: the console speaks end-to-end encryption; it may join encrypted sessions only then. */
+export const agentHelloSchema = v.object({ type: v.literal('agent_hello'), v: v.number(), e2ee: v.optional(v.boolean()) });
 export const sessionStartSchema = v.object({
   type: v.literal('session_start'),
   /** Set when the customer accepted an agent's co-browse request; that agent joins at once. */
@@ -154,6 +162,16 @@ export const guestInviteCreateSchema = v.object({ type: v.literal('guest_invite_
 export const visitorsSubscribeSchema = v.object({ type: v.literal('visitors_subscribe') });
 export const cobrowseRequestSchema = v.object({ type: v.literal('cobrowse_request'), visitorId: id });
 export const cobrowseAnswerSchema = v.object({ type: v.literal('cobrowse_answer'), requestId: id, accepted: v.boolean() });
+/**
+ * End-to-end encrypted sessions with recording on: the customer's tab uploads an epoch's group
+ * key, wrapped (HPKE) to the tenant's recording public key. Opaque to the server.
+ */
+export const e2eeRecordingKeySchema = v.object({
+  type: v.literal('e2ee_recording_key'),
+  epoch: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff)),
+  /** base64 of the wrapped key (HPKE encapsulated key + ciphertext), at most 1 KiB. */
+  wrapped: v.pipe(v.string(), v.minLength(1), v.maxLength(1400), v.regex(/^[A-Za-z0-9+/_-]+={0,2}$/)),
+});
 
 export const clientMessageSchema = v.variant('type', [
   hostHelloSchema,
@@ -186,6 +204,7 @@ export const clientMessageSchema = v.variant('type', [
   visitorsSubscribeSchema,
   cobrowseRequestSchema,
   cobrowseAnswerSchema,
+  e2eeRecordingKeySchema,
 ]);
 export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
@@ -213,6 +232,16 @@ export const sitePolicyPublicSchema = v.object({
   company: shortText,
   /** The site's widget theme, if one is set. */
   theme: v.optional(siteThemeSchema),
+  /**
+   * End-to-end encryption is on: the DOM stream, chat and control travel as encrypted frames the
+   * server cannot read (docs/E2EE.md), and features that need plaintext on the server are off.
+   */
+  e2ee: v.optional(v.boolean()),
+  /**
+   * With e2ee and recording on: the tenant's recording public key (base64url of an uncompressed
+   * P-256 point) to which the customer's tab wraps each epoch key. Recording is off without one.
+   */
+  recordingKey: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 export type SitePolicyPublic = v.InferOutput<typeof sitePolicyPublicSchema>;
 
@@ -238,6 +267,10 @@ export const welcomeSchema = v.object({
   policy: v.optional(sitePolicyPublicSchema),
   /** For guests: the session they watch. */
   guest: v.optional(v.object({ sessionId: id, participantId: id })),
+  /** For presence sockets: whether an agent of the site's tenant has the console open (else the widget offers "Leave a message"). */
+  agentsOnline: v.optional(v.boolean()),
+  /** For presence sockets: the site's widget theme, so that "Get help" wears it before any session. */
+  theme: v.optional(siteThemeSchema),
 });
 export const sessionCreatedSchema = v.object({
   type: v.literal('session_created'),
@@ -256,6 +289,17 @@ export const controlStateSchema = v.object({
   reason: shortText,
 });
 
+/** A tab of a shared browser; `active` is the one streamed. Switched with the control action `tab`. */
+export const browserTabSchema = v.object({
+  index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  url: v.pipe(v.string(), v.maxLength(4096)),
+  title: v.pipe(v.string(), v.maxLength(1024)),
+  active: v.boolean(),
+});
+export type BrowserTab = v.InferOutput<typeof browserTabSchema>;
+/** The shared browser's tabs changed (opened, closed, navigated, switched). */
+export const browserTabsSchema = v.object({ type: v.literal('browser_tabs'), tabs: v.array(browserTabSchema) });
+
 export const joinedSchema = v.object({
   type: v.literal('joined'),
   sessionId: id,
@@ -272,6 +316,8 @@ export const joinedSchema = v.object({
   policy: v.optional(sitePolicyPublicSchema),
   /** What the customer's widget shows, as last reported (as host_status.ui); absent until reported. */
   hostUi: v.optional(hostUiSchema),
+  /** Set when the session streams a shared browser on the server (docs/SHARED-BROWSER.md): its tabs. */
+  sharedBrowser: v.optional(v.object({ tabs: v.array(browserTabSchema) })),
 });
 export const participantJoinedSchema = v.object({ type: v.literal('participant_joined'), participant: participantSchema });
 export const participantLeftSchema = v.object({
@@ -315,6 +361,8 @@ export const guestInviteCreatedSchema = v.object({ type: v.literal('guest_invite
 export const visitorsSchema = v.object({ type: v.literal('visitors'), visitors: v.array(visitorSchema) });
 export const cobrowseRequestedSchema = v.object({ type: v.literal('cobrowse_requested'), requestId: id, agentName: shortText, company: shortText });
 export const cobrowseAnsweredSchema = v.object({ type: v.literal('cobrowse_answered'), requestId: id, visitorId: id, accepted: v.boolean() });
+/** To presence sockets, when it changes: whether an agent of the tenant is online (welcome.agentsOnline first). */
+export const availabilitySchema = v.object({ type: v.literal('availability'), agentsOnline: v.boolean() });
 
 /** Something agents of the tenant should know, e.g. a customer was turned away because the plan is full. */
 export const noticeSchema = v.object({ type: v.literal('notice'), code: v.picklist(ERROR_CODES), message: v.string() });
@@ -356,7 +404,9 @@ export const serverMessageSchema = v.variant('type', [
   visitorsSchema,
   cobrowseRequestedSchema,
   cobrowseAnsweredSchema,
+  availabilitySchema,
   noticeSchema,
+  browserTabsSchema,
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 

@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   'session.join_any',
   'session.open_url',
   'visitors.list',
+  'messages.view',
+  'messages.reply',
   'recordings.view',
   'users.manage',
   'roles.manage',
@@ -19,7 +21,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const AGENT: Permission[] = ['session.view', 'session.point', 'session.draw', 'session.chat', 'session.invite', 'visitors.list'];
+const AGENT: Permission[] = ['session.view', 'session.point', 'session.draw', 'session.chat', 'session.invite', 'visitors.list', 'messages.view', 'messages.reply'];
 const SENIOR: Permission[] = [...AGENT, 'session.control', 'session.navigate', 'session.open_url'];
 const SUPERVISOR: Permission[] = [...SENIOR, 'session.join_any', 'audit.view', 'recordings.view'];
 

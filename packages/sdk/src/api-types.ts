@@ -3,6 +3,7 @@
  * two bundles are built separately and talk through a private hook on `window.Samepage`.
  */
 import type { ChatMessage, EndedBy, ErrorCode, Participant, SitePolicyPublic, SiteTheme, VisitorIdentity } from '@samepage/protocol';
+import type { FollowupThread, LeaveMessageInput } from './followup-types.ts';
 
 export type SessionState = 'idle' | 'starting' | 'waiting' | 'active' | 'ended';
 
@@ -30,6 +31,10 @@ export interface SamepageEvents {
   cobrowse_requested: CobrowseRequest;
   /** The site's policy, from the server, once a session is connected. */
   policy: SitePolicyPublic;
+  /** Whether an agent is online (from the presence socket); with none, offer `leaveMessage`. */
+  availability: { agentsOnline: boolean };
+  /** The team replied to a message this browser left (shown on a later visit). */
+  followup_reply: FollowupThread;
 }
 export type SamepageEventName = keyof SamepageEvents;
 export type SamepageHandler<K extends SamepageEventName> = (payload: SamepageEvents[K]) => void;
@@ -96,8 +101,15 @@ export interface SamepageOptions {
   presence?: boolean;
   /** After this long without input the customer shows as idle to agents (default 60 000 ms). */
   idleAfterMs?: number;
-  /** How often canvases are sent to agents, in frames per second (default 0 = never; the console does not draw them yet). */
+  /** How often canvases are sent to agents, in frames per second (default 2, at most 10; 0 = never). Unchanged canvases are not resent. */
   canvasFps?: number;
+  /**
+   * The customer's tab supplies the images, fonts and stylesheet assets of its own origin to the
+   * session's agents (fetched with the page's credentials, uploaded to the asset proxy), for
+   * intranet sites and assets behind a login. Default false. Also `data-inline-assets` on the tag.
+   * @example Samepage.init({ inlineAssets: true });
+   */
+  inlineAssets?: boolean;
   onError?: (error: SamepageError) => void;
 }
 
@@ -110,6 +122,10 @@ export interface ResolvedConfig {
   idleAfterMs: number;
   canvasFps: number;
   theme: SiteTheme;
+  /** SamepageOptions.inlineAssets (absent: off). */
+  inlineAssets?: boolean;
+  /** The site's theme from the server before any session (presence welcome, cached): the launcher wears it. */
+  siteTheme?: SiteTheme;
 }
 
 /** What the loader hands to the capture bundle. */
@@ -123,6 +139,8 @@ export interface CaptureHost {
   report(error: unknown, code?: SamepageError['code']): void;
   /** Loads another of our bundles (e.g. /sdk/collab.js); resolves with what it registers. */
   loadBundle(path: string): Promise<unknown>;
+  /** SHA-384 integrity of bundles by path; loadBundle pins those it knows. capture.js adds the hashes of what it loads. */
+  integrity: Record<string, string>;
   /** The widget's texts in force, set by capture.js and shared with collab.js (text.ts). */
   texts?: Record<string, string>;
   /** collab.js adds its English texts (then translated and overridden like the others). */
@@ -167,6 +185,18 @@ export interface SamepageApi {
   inviteGuest(): Promise<{ url: string }>;
   chat: ChatApi;
   control: ControlApi;
+  /**
+   * Leaves a message for the team, e.g. when no agent is online; the reply shows on a later visit.
+   * @example await Samepage.leaveMessage({ text: 'Can you call me back?', email: 'ann@example.com', attachSnapshot: true });
+   */
+  leaveMessage(message: LeaveMessageInput): Promise<{ id: string }>;
+  /**
+   * Messages this browser left on this site (for this identified visitor), with the team's replies.
+   * @example for (const m of await Samepage.replies()) if (m.replies.length && !m.seen) { show(m); await m.markSeen(); }
+   */
+  replies(): Promise<FollowupThread[]>;
+  /** Whether an agent is online: null until the presence socket knows. */
+  agentsOnline(): boolean | null;
   /** Private: the capture and collab bundles register themselves here. */
   _r?: (factory: unknown) => void;
 }

@@ -1,12 +1,31 @@
 /**
- * The bar at the top of the customer's tab during a session: who is viewing (agents by name,
- * guests marked), who is controlling with "Take back control", whether the session is recorded,
- * and the Chat, "Invite a friend" and Stop buttons. In the brand colour; wraps on small screens.
+ * The session bar of the customer's tab: who is viewing (agents by name, guests marked), who is
+ * controlling with "Take back control", whether the session is recorded, and the Chat,
+ * "Invite a friend" and Stop buttons, in the brand colour. On a wide screen it floats at the top
+ * centre. On a narrow one (NARROW_MEDIA) it is a compact pill in the theme's corner, at the
+ * bottom by default, because the top of a phone screen is where sites put their navigation:
+ * Chat and Invite become icons (their names stay for screen readers), and the actions wrap
+ * under the names when they do not fit beside them.
  */
 import type { Participant } from '@samepage/protocol';
 import type { SamepageSnapshot } from './api-types.ts';
 import { t } from './text.ts';
-import { button, el } from './widget-dom.ts';
+import { NARROW_MEDIA, button, el, icon } from './widget-dom.ts';
+
+const CHAT_ICON = 'M4 5h16v11H9l-5 4z';
+const INVITE_ICON = 'M12.5 8a3.5 3.5 0 1 1-7 0a3.5 3.5 0 1 1 7 0M2 20c0-3.9 3.1-6 7-6s7 2.1 7 6M19 8v6M16 11h6';
+
+// The pill in the theme's corner, at the bottom by default (above the phone's home indicator):
+// a site that chose a top corner has its reasons (a sticky bar at the bottom, say). The names
+// take two lines at most.
+const COMPACT_CSS =
+  NARROW_MEDIA +
+  '{.sp-banner{top:auto;bottom:calc(12px + env(safe-area-inset-bottom,0px));left:auto;right:8px;transform:none;max-width:calc(100vw - 16px);' +
+  'flex-wrap:wrap;justify-content:flex-end;white-space:normal;gap:6px 8px;padding:6px 6px 6px 14px;border-radius:24px;font-size:13px}' +
+  ':host([data-pos$=left]) .sp-banner{right:auto;left:8px}:host([data-pos^=top]) .sp-banner{bottom:auto;top:calc(8px + env(safe-area-inset-top,0px))}' +
+  '.sp-text{flex:1 1 110px}.sp-names{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;overflow:hidden}' +
+  '.sp-actions{gap:6px}.sp-pill{padding:7px}.sp-ico{display:block}' +
+  '.sp-lbl{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}}';
 
 export const BANNER_CSS =
   '.sp-banner{pointer-events:auto;position:fixed;top:12px;left:50%;transform:translateX(-50%);display:flex;align-items:center;gap:10px;' +
@@ -17,18 +36,20 @@ export const BANNER_CSS =
   '.sp-controlled :focus-visible{outline-color:#fbbf24}' +
   '.sp-controlled .sp-dot{background:#f59e0b;box-shadow:0 0 0 3px rgba(245,158,11,.35)}' +
   '.sp-text{display:flex;flex-direction:column;line-height:1.25;overflow:hidden;text-overflow:ellipsis;margin-right:4px;min-width:0}' +
-  '.sp-text small{font-size:11.5px;font-weight:500}' +
+  '.sp-text small{font-size:11.5px;font-weight:500}.sp-names{overflow:hidden;text-overflow:ellipsis}' +
   '.sp-dot{width:8px;height:8px;border-radius:50%;background:#4ade80;box-shadow:0 0 0 3px rgba(74,222,128,.3);flex:none}' +
+  '.sp-actions{display:flex;align-items:center;gap:10px;flex:none}' +
   '.sp-pill{pointer-events:auto;cursor:pointer;border:1px solid;border-radius:999px;padding:6px 12px;font-size:13px;font-weight:600;background:none;color:inherit;position:relative}' +
   '.sp-pill:hover{background:rgba(127,127,127,.2)}' +
   '.sp-pill[aria-expanded=true]{background:var(--sp-on);color:var(--sp-brand);border-color:var(--sp-on)}' +
   '.sp-controlled .sp-pill[aria-expanded=true]{background:#fff;color:#1e293b}' +
+  '.sp-ico{display:none;width:18px;height:18px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}' +
   '.sp-badge{position:absolute;top:-6px;right:-6px;min-width:18px;height:18px;padding:0 5px;border-radius:9px;background:#b91c1c;color:#fff;font-size:11px;line-height:18px;text-align:center}' +
   '.sp-stop{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:7px 14px;font-size:13px;font-weight:700;background:#fff;color:#b91c1c}' +
   '.sp-stop:hover{background:#fee2e2}' +
   '.sp-takeback{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:7px 14px;font-size:13px;font-weight:700;background:#f59e0b;color:#1e293b}' +
   '.sp-takeback:hover{background:#fbbf24}' +
-  '@media (max-width:560px){.sp-banner{left:8px;right:8px;top:8px;transform:none;max-width:none;flex-wrap:wrap;white-space:normal;border-radius:18px;padding:8px 8px 8px 14px}.sp-text{flex:1 1 60%}}';
+  COMPACT_CSS;
 
 export interface BannerActions {
   stop(): void;
@@ -65,13 +86,22 @@ export function renderBanner(snapshot: SamepageSnapshot, extras: BannerExtras, a
   text.append(el('span', 'sp-names', controllerId ? t('controlling', { name: controller?.name || t('anAgent') }) : formatViewers(snapshot.participants)));
   if (snapshot.policy?.recorded) text.append(el('small', '', t('recorded')));
   banner.append(el('span', 'sp-dot'), text);
-  if (controllerId) banner.append(button('sp-takeback', t('takeBack'), actions.takeBack));
-  const chat = button('sp-pill sp-chat-btn', t('chat'), actions.toggleChat);
+  const buttons = el('span', 'sp-actions');
+  if (controllerId) buttons.append(button('sp-takeback', t('takeBack'), actions.takeBack));
+  const chat = iconButton('sp-pill sp-chat-btn', t('chat'), CHAT_ICON, actions.toggleChat);
   updateChatButton(chat, extras);
-  banner.append(chat);
-  if (snapshot.policy?.allowGuests && !controllerId) banner.append(button('sp-pill', t('invite'), actions.invite));
-  banner.append(button('sp-stop', t('stop'), actions.stop, t('stopLabel')));
+  buttons.append(chat);
+  if (snapshot.policy?.allowGuests && !controllerId) buttons.append(iconButton('sp-pill', t('invite'), INVITE_ICON, actions.invite));
+  buttons.append(button('sp-stop', t('stop'), actions.stop, t('stopLabel')));
+  banner.append(buttons);
   return banner;
+}
+
+/** A labelled button whose label gives way to an icon on a phone (the name stays for screen readers). */
+function iconButton(className: string, label: string, path: string, onClick: () => void): HTMLButtonElement {
+  const b = button(className, '', onClick);
+  b.append(icon(path), el('span', 'sp-lbl', label));
+  return b;
 }
 
 /** Updates the Chat button in place (re-creating it would lose keyboard focus). */

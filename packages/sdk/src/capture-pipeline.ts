@@ -1,14 +1,20 @@
 /**
  * Wires the capture path: rrweb (recorder.ts) -> redaction gate (event-scrubber.ts) ->
- * frames (frame-writer.ts), with our own pointer and scroll sampling (motion-capture.ts).
- * The scrubber runs synchronously in the emit hook, so nothing is serialized before it.
+ * frames (frame-writer.ts), with our own pointer and scroll sampling (motion-capture.ts) and
+ * the state a snapshot does not hold (focus: motion-capture.ts, open popovers: popover-capture.ts).
+ * The scrubber runs synchronously in the emit hook; a full snapshot's tree is scrubbed by the
+ * frame writer's slicer (snapshot-slicer.ts) before it is encoded. Nothing is serialized before it.
  */
-import { scrubEvent } from './event-scrubber.ts';
+import { scrubEvent, scrubSnapshotNode } from './event-scrubber.ts';
 import { createFrameWriter, type FrameCounters, type FrameSink } from './frame-writer.ts';
 import { startMotionCapture } from './motion-capture.ts';
+import { startPopoverCapture } from './popover-capture.ts';
 import { getNodeById, getNodeId, startRecorder } from './recorder.ts';
 import type { RedactionPolicy } from './redaction.ts';
-import { IncrementalSource, incrementalSource } from './rrweb-events.ts';
+import { EventType, IncrementalSource, incrementalSource } from './rrweb-events.ts';
+
+/** Custom event that tells the console which origins' assets this tab supplies (console asset-rewriter.ts). */
+export const ASSETS_TAG = 'samepage:assets';
 
 export interface CapturePipeline {
   /** A fresh keyframe: on (re)connect and when the server asks for one. */
@@ -26,6 +32,8 @@ export interface CapturePipelineOptions {
   onError(error: unknown): void;
   /** Canvas frames per second (0 = canvases stay blank in the replica). */
   canvasFps: number;
+  /** Origins whose assets this tab uploads (SDK `inlineAssets`); announced in every keyframe. */
+  assetOrigins?: readonly string[];
 }
 
 /** rrweb's own versions of these are replaced by motion-capture.ts (see DESIGN.md). */
@@ -45,8 +53,13 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     sink: options.sink,
     counters: options.counters,
     onCounters: options.onCounters,
-    requestKeyframe: () => recorder?.takeFullSnapshot(),
-    drainExtra: () => motion.drain(),
+    requestKeyframe: () => {
+      recorder?.takeFullSnapshot();
+      afterKeyframe();
+    },
+    drainExtra: () => [...motion.drain(), ...popovers.drain()],
+    // A full snapshot is scrubbed by the writer's slicer (snapshot-slicer.ts), before it is encoded.
+    scrubNode: (node, masks, tag) => scrubSnapshotNode(policy, getNodeById, node, masks, tag),
     onError: options.onError,
   });
   const motion = startMotionCapture({
@@ -54,6 +67,12 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     isBlocked: (el) => policy.isBlocked(el),
     onPending: () => writer.schedule(),
   });
+  const popovers = startPopoverCapture({ getId: getNodeId, onPending: () => writer.schedule() });
+  // A full snapshot has no focus, pointer, visual viewport or open popovers: sent right after it.
+  const afterKeyframe = (): void => {
+    motion.resendAfterKeyframe();
+    popovers.resendAfterKeyframe();
+  };
 
   recorder = startRecorder({
     policy,
@@ -62,11 +81,16 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     emit(event) {
       const source = incrementalSource(event);
       if (source !== undefined && REPLACED_SOURCES.has(source)) return;
-      writer.push(scrubEvent(policy, getNodeById, event));
+      writer.push(event.type === EventType.FullSnapshot ? event : scrubEvent(policy, getNodeById, event));
+      // In the keyframe's own batch, so the console knows before it builds the replica.
+      if (event.type === EventType.FullSnapshot && options.assetOrigins?.length) {
+        writer.push({ type: EventType.Custom, timestamp: event.timestamp, data: { tag: ASSETS_TAG, payload: { origins: [...options.assetOrigins] } } });
+      }
     },
   });
   if (!recorder) {
     motion.stop();
+    popovers.stop();
     writer.stop();
     return null;
   }
@@ -74,12 +98,13 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
   return {
     takeKeyframe: () => {
       rec.takeFullSnapshot();
-      motion.resendVisualViewport();
+      afterKeyframe();
     },
     advanceTo: (floor) => writer.advanceTo(floor),
     stop() {
       rec.stop();
       motion.stop();
+      popovers.stop();
       writer.stop();
     },
   };

@@ -21,7 +21,12 @@ const COLLAB_PATH = '/sdk/collab.js';
 /** Server messages kept while collab.js loads; a session's first seconds need far fewer. */
 const MAX_EARLY = 1000;
 
+/** SHA-384 integrity of the bundles capture.js loads, by path; baked in by build.mjs (empty when run from source). */
+declare const __SAMEPAGE_SRI__: Record<string, string> | undefined;
+
 const createCapture: CaptureFactory = (host: CaptureHost) => {
+  // The loader pins what it loads with these (a loader older than this build may lack the field).
+  if (typeof __SAMEPAGE_SRI__ === 'object' && host.integrity) Object.assign(host.integrity, __SAMEPAGE_SRI__);
   repairJson();
   // The texts: English, then the customer's language (/sdk/i18n/<lang>.js), then the theme's
   // overrides. One object, shared with collab.js (which adds its English texts) through the host.

@@ -6,7 +6,7 @@
 import type { ChatMessage, Participant } from '@samepage/protocol';
 import type { ChatApi } from './api-types.ts';
 import { t } from './text.ts';
-import { button, el } from './widget-dom.ts';
+import { NARROW_MEDIA, button, el } from './widget-dom.ts';
 
 export const CHAT_CSS =
   '.sp-chat{pointer-events:auto;position:fixed;top:64px;right:16px;width:min(340px,calc(100vw - 32px));height:min(440px,calc(100vh - 88px));display:flex;flex-direction:column;' +
@@ -23,7 +23,11 @@ export const CHAT_CSS =
   '.sp-typing{min-height:18px;padding:0 16px 4px;font-size:12px;color:var(--sp-muted);font-style:italic}' +
   '.sp-compose{display:flex;gap:8px;align-items:flex-end;padding:10px 12px 12px;border-top:1px solid var(--sp-line)}' +
   '.sp-compose textarea{flex:1;min-width:0;resize:none;height:40px;max-height:120px;padding:9px 12px;border:1px solid var(--sp-field);border-radius:10px;font-size:14px;line-height:1.4;color:var(--sp-fg);background:var(--sp-bg)}' +
-  '.sp-compose textarea:focus{outline:2px solid var(--sp-brand);outline-offset:0;border-color:transparent}';
+  '.sp-compose textarea:focus{outline:2px solid var(--sp-brand);outline-offset:0;border-color:transparent}' +
+  // On a phone the session bar is a pill in a bottom (or top) corner: the panel leaves room for two rows of it.
+  NARROW_MEDIA +
+  '{.sp-chat{top:auto;bottom:calc(112px + env(safe-area-inset-bottom,0px));right:8px;width:min(400px,calc(100vw - 16px));height:min(440px,calc(100vh - 124px))}' +
+  ':host([data-pos$=left]) .sp-chat{left:8px}:host([data-pos^=top]) .sp-chat{bottom:auto;top:calc(112px + env(safe-area-inset-top,0px))}}';
 
 export interface ChatPanelDeps {
   chat: ChatApi;

@@ -1,6 +1,6 @@
 /**
  * deflate-raw compression for the DOM stream. Keyframes are compressed on their own with the
- * browser's native CompressionStream (off the JS heap, fast). Each delta is compressed on its
+ * browser's native CompressionStream (native code, fed in chunks). Each delta is compressed on its
  * own with the epoch's rolling window as preset dictionary, so changes compress against those
  * before them and every frame decodes on arrival (PROTOCOL.md, "DOM stream"). A streaming
  * deflate with sync flushes would do the same, but fflate's flush does not flush every byte.
@@ -14,10 +14,10 @@ export interface DeltaCompressor {
 
 export const DELTA_LEVEL = 6;
 
-/** One per epoch, seeded with the keyframe's uncompressed payload. */
-export function createDeltaCompressor(keyframe: Uint8Array): DeltaCompressor {
+/** One per epoch, seeded with the keyframe's uncompressed payload (in the chunks it was built in). */
+export function createDeltaCompressor(keyframe: readonly Uint8Array[]): DeltaCompressor {
   const window = new DeltaWindow();
-  window.append(keyframe);
+  for (const chunk of keyframe) window.append(chunk);
   return {
     compress(bytes) {
       const out = deflateSync(bytes, { level: DELTA_LEVEL, dictionary: window.dictionary() });
@@ -53,15 +53,23 @@ function hasNativeDeflateRaw(): boolean {
   return nativeWorks;
 }
 
-/** Compresses a keyframe standalone (deflate-raw), natively when the browser can. */
-export async function compressStandalone(bytes: Uint8Array): Promise<Uint8Array> {
+/**
+ * Compresses a keyframe standalone (deflate-raw), natively when the browser can. The chunks are
+ * written one at a time, so the page runs between them; fflate (the fallback) does it in one go.
+ */
+export async function compressStandalone(chunks: readonly Uint8Array[]): Promise<Uint8Array> {
   if (hasNativeDeflateRaw()) {
     try {
-      const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream('deflate-raw' as CompressionFormat));
-      return new Uint8Array(await new Response(stream).arrayBuffer());
+      const stream = new CompressionStream('deflate-raw' as CompressionFormat);
+      const output = new Response(stream.readable).arrayBuffer();
+      output.catch(() => undefined); // a failed write rejects it too; handled below
+      const writer = stream.writable.getWriter();
+      for (const chunk of chunks) await writer.write(chunk as BufferSource);
+      await writer.close();
+      return new Uint8Array(await output);
     } catch {
       nativeWorks = false;
     }
   }
-  return deflateSync(bytes, { level: DELTA_LEVEL });
+  return deflateSync(concat([...chunks]), { level: DELTA_LEVEL });
 }

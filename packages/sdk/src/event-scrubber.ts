@@ -50,12 +50,35 @@ function scrubDetachedAttributes(node: SerializedNode, inRedacted: boolean): voi
   }
 }
 
-function scrubTree(policy: RedactionPolicy, lookup: NodeLookup, node: SerializedNode, parentMasksText: boolean, parentTag: string): void {
+/**
+ * An option's `selected` says which choice was made. rrweb drops it for every select under
+ * maskAllInputs (so even an allowed select showed its first option in the replica); it is put
+ * back from the live node for a select whose value the policy lets through, and dropped
+ * otherwise (also from attribute mutations, which rrweb passes through unmasked).
+ */
+function scrubOptionState(policy: RedactionPolicy, el: Element | null, attrs: Record<string, unknown>, snapshot: boolean): void {
+  const select = el?.closest('select');
+  const shown = select && !policy.isValueMasked(select);
+  if (shown && snapshot && (el as HTMLOptionElement).selected) attrs['selected'] = true;
+  else if (!shown || snapshot) delete attrs['selected'];
+}
+
+/** What the children of a scrubbed node inherit. */
+export interface ScrubContext {
+  masksText: boolean;
+  tag: string;
+}
+
+/**
+ * Scrubs one node of a serialized tree in place, not its children; returns what they inherit.
+ * The snapshot slicer (snapshot-slicer.ts) walks a full snapshot with it a slice at a time.
+ */
+export function scrubSnapshotNode(policy: RedactionPolicy, lookup: NodeLookup, node: SerializedNode, parentMasksText: boolean, parentTag: string): ScrubContext {
   if (node.type === NodeType.Text || node.type === NodeType.CDATA || node.type === NodeType.Comment) {
     if (parentMasksText && !RAW_TEXT_PARENTS.has(parentTag) && typeof node.textContent === 'string') {
       node.textContent = maskText(node.textContent);
     }
-    return;
+    return { masksText: parentMasksText, tag: parentTag };
   }
   let masksText = parentMasksText;
   let tag = parentTag;
@@ -69,8 +92,14 @@ function scrubTree(policy: RedactionPolicy, lookup: NodeLookup, node: Serialized
       scrubDetachedAttributes(node, parentMasksText);
       masksText = parentMasksText || tag === 'TEXTAREA';
     }
+    if (tag === 'OPTION' && node.attributes) scrubOptionState(policy, el, node.attributes, true);
   }
-  for (const child of node.childNodes ?? []) scrubTree(policy, lookup, child, masksText, tag);
+  return { masksText, tag };
+}
+
+function scrubTree(policy: RedactionPolicy, lookup: NodeLookup, node: SerializedNode, parentMasksText: boolean, parentTag: string): void {
+  const context = scrubSnapshotNode(policy, lookup, node, parentMasksText, parentTag);
+  for (const child of node.childNodes ?? []) scrubTree(policy, lookup, child, context.masksText, context.tag);
 }
 
 function scrubMutation(policy: RedactionPolicy, lookup: NodeLookup, data: MutationData): void {
@@ -88,6 +117,7 @@ function scrubMutation(policy: RedactionPolicy, lookup: NodeLookup, data: Mutati
     const el = asElement(lookup(change.id));
     if (el) change.attributes = scrubAttributes(policy, el, change.attributes);
     else scrubDetachedAttributes({ type: NodeType.Element, id: change.id, attributes: change.attributes }, true);
+    if ((!el || el.tagName === 'OPTION') && 'selected' in change.attributes) scrubOptionState(policy, el, change.attributes, false);
   }
 }
 

@@ -1,14 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { strFromU8 } from 'fflate';
-import { DomStreamInflater, FLAG_DEFLATE, FLAG_KEYFRAME, type DomFrameHeader } from '@samepage/protocol';
+import { DomStreamInflater, parseEventBatch, FLAG_DEFLATE, FLAG_KEYFRAME, type DomFrameHeader } from '@samepage/protocol';
 import { createFrameWriter, type FrameCounters } from './frame-writer.ts';
 import { compressStandalone } from './compression.ts';
 import type { RecordedEvent } from './rrweb-events.ts';
 
 const meta = (): RecordedEvent => ({ type: 4, data: { href: 'https://shop.test/', width: 800, height: 600 }, timestamp: 1 });
 const full = (text: string): RecordedEvent => ({ type: 2, data: { node: { type: 0, id: 1, childNodes: [], text } }, timestamp: 2 });
-const mutation = (text: string): RecordedEvent => ({ type: 3, data: { source: 0, texts: [{ id: 5, value: text }] }, timestamp: 3 });
+const mutation = (text: string): RecordedEvent => ({ type: 3, data: { source: 0, texts: [{ id: 5, value: text }], attributes: [], removes: [], adds: [] }, timestamp: 3 });
 
 /** A viewer as PROTOCOL.md describes it: inflate the keyframe alone, then every delta of its epoch in order. */
 function createViewer() {
@@ -19,12 +18,14 @@ function createViewer() {
     receive(frame: Uint8Array) {
       const result = inflater.inflate(frame);
       assert.ok(result.ok, `frame decodes on arrival: ${result.ok ? '' : result.reason}`);
-      frames.push({ header: result.header, events: JSON.parse(strFromU8(result.payload)) as RecordedEvent[] });
+      const events = parseEventBatch(result.payload);
+      assert.ok(events, 'the payload is an event batch');
+      frames.push({ header: result.header, events: events as RecordedEvent[] });
     },
   };
 }
 
-function setup(options: { open?: boolean; counters?: FrameCounters; compressKeyframe?: (b: Uint8Array) => Promise<Uint8Array> } = {}) {
+function setup(options: { open?: boolean; counters?: FrameCounters; compressKeyframe?: (chunks: readonly Uint8Array[]) => Promise<Uint8Array> } = {}) {
   const viewer = createViewer();
   const sink = { open: options.open ?? true, buffered: 0 };
   let run: (() => void) | null = null;
@@ -39,11 +40,14 @@ function setup(options: { open?: boolean; counters?: FrameCounters; compressKeyf
     scheduleFlush: (r) => void (run = r),
     ...(options.compressKeyframe ? { compressKeyframe: options.compressKeyframe } : {}),
   });
+  // One animation frame, and the ones asked for while a keyframe was being built.
   const frame = async () => {
-    const r = run;
-    run = null;
-    r?.();
-    await writer.idle();
+    for (let i = 0; i < 5 && run; i++) {
+      const r = run;
+      run = null;
+      r();
+      await writer.idle();
+    }
   };
   return { writer, viewer, sink, saved, frame, keyframeRequests: () => keyframeRequests };
 }
@@ -97,9 +101,9 @@ describe('frame writer', () => {
   });
 
   test('frames stay in order while a keyframe compresses slowly', async () => {
-    const slow = async (b: Uint8Array) => {
+    const slow = async (chunks: readonly Uint8Array[]) => {
       await new Promise((r) => setTimeout(r, 30));
-      return compressStandalone(b);
+      return compressStandalone(chunks);
     };
     const { writer, viewer, frame } = setup({ compressKeyframe: slow });
     writer.push(meta());
@@ -108,6 +112,23 @@ describe('frame writer', () => {
     writer.push(mutation('right after'));
     await frame();
     assert.deepEqual(viewer.frames.map((f) => f.header.seq), [1, 2]);
+    assert.deepEqual(viewer.frames[1]?.events, [mutation('right after')], 'the delta waited for its keyframe and decodes against it');
+  });
+
+  test('a new snapshot while the previous keyframe is still being built replaces the deltas that waited', async () => {
+    const slow = async (chunks: readonly Uint8Array[]) => {
+      await new Promise((r) => setTimeout(r, 30));
+      return compressStandalone(chunks);
+    };
+    const { writer, viewer, frame } = setup({ compressKeyframe: slow });
+    writer.push(meta());
+    writer.push(full('first'));
+    writer.flushNow();
+    writer.push(mutation('superseded'));
+    writer.push(meta());
+    writer.push(full('second'));
+    await frame();
+    assert.deepEqual(viewer.frames.map((f) => [f.header.epoch, f.header.seq, f.events.length]), [[1, 1, 2], [2, 2, 2]]);
   });
 
   test('epoch and seq continue from the stored counters (page load in the same tab)', async () => {

@@ -3,15 +3,18 @@
  *
  * Events are batched and flushed once per animation frame. A batch that starts with rrweb's
  * Meta + FullSnapshot is a KEYFRAME: a new epoch, compressed on its own. Every other batch is a
- * DELTA of the current epoch, compressed against the epoch's rolling dictionary. The keyframe's
- * compression is async, so sending goes through one promise chain to keep frames in order.
+ * DELTA of the current epoch, in the protocol's compact batch form (event-batch.ts), compressed
+ * against the epoch's rolling dictionary. A keyframe is built a slice at a time
+ * (snapshot-slicer.ts: redaction pass, JSON, compression), so sending goes through one promise
+ * chain to keep frames in order, and deltas wait until the keyframe they compress against is built.
  * Nothing is queued without bound: when the socket cannot take a frame, deltas are dropped and
  * the caller is asked for a fresh keyframe.
  */
-import { encodeDomFrame, FLAG_DEFLATE, FLAG_KEYFRAME } from '@samepage/protocol';
+import { compactEventBatch, encodeDomFrame, FLAG_DEFLATE, FLAG_KEYFRAME } from '@samepage/protocol';
 import { EventType, type RecordedEvent } from './rrweb-events.ts';
 import { compressStandalone, createDeltaCompressor, type DeltaCompressor } from './compression.ts';
 import { json } from './safe-json.ts';
+import { serializeKeyframe, type ScrubNode } from './snapshot-slicer.ts';
 
 export interface FrameSink {
   /** True when the socket is open and the session is established. */
@@ -36,9 +39,13 @@ export interface FrameWriterOptions {
   /** Extra events to append at each flush (coalesced pointer and scroll). */
   drainExtra?(): RecordedEvent[];
   onError(error: unknown): void;
+  /** The redaction pass over a full snapshot's tree, run by the slicer one node at a time. */
+  scrubNode?: ScrubNode;
   /** Injected in tests; defaults to requestAnimationFrame with a 50 ms timer fallback. */
   scheduleFlush?(run: () => void): void;
-  compressKeyframe?(bytes: Uint8Array): Promise<Uint8Array>;
+  compressKeyframe?(chunks: readonly Uint8Array[]): Promise<Uint8Array>;
+  /** Injected in tests; defaults to the slicer (snapshot-slicer.ts). */
+  serializeKeyframe?(events: RecordedEvent[]): Promise<Uint8Array[]>;
 }
 
 export interface FrameWriter {
@@ -82,6 +89,7 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
   const encoder = new TextEncoder();
   const scheduleFlush = options.scheduleFlush ?? defaultScheduleFlush;
   const compressKeyframe = options.compressKeyframe ?? compressStandalone;
+  const serialize = options.serializeKeyframe ?? ((events: RecordedEvent[]) => serializeKeyframe(events, options.scrubNode ? { scrubNode: options.scrubNode } : {}));
   let { epoch, seq } = options.counters;
   let batch: RecordedEvent[] = [];
   let batchIsKeyframe = false;
@@ -91,6 +99,7 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
   let keyframeBytes = 0;
   let deltaBytes = 0;
   let resyncPending = false;
+  let building = 0; // keyframes being built; deltas wait for them
   let chain: Promise<void> = Promise.resolve();
 
   const enqueueSend = (build: () => Promise<Uint8Array> | Uint8Array): void => {
@@ -119,16 +128,23 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
 
   const writeKeyframe = (events: RecordedEvent[]): void => {
     resyncPending = false;
-    if (!options.sink.canSend()) {
-      delta = null; // the epoch is lost; the next (re)connect asks for a new keyframe
-      return;
-    }
-    const bytes = encoder.encode(json().stringify(events));
+    delta = null;
+    // Not connected: the epoch is lost; the next (re)connect asks for a new keyframe.
+    if (!options.sink.canSend()) return;
     const header = { ...nextCounters(true), flags: FLAG_KEYFRAME | FLAG_DEFLATE };
-    delta = createDeltaCompressor(bytes);
-    keyframeBytes = bytes.byteLength;
-    deltaBytes = 0;
-    enqueueSend(async () => encodeDomFrame(header, await compressKeyframe(bytes)));
+    building += 1;
+    enqueueSend(async () => {
+      try {
+        const chunks = await serialize(events);
+        delta = createDeltaCompressor(chunks);
+        keyframeBytes = chunks.reduce((n, c) => n + c.byteLength, 0);
+        deltaBytes = 0;
+        return encodeDomFrame(header, await compressKeyframe(chunks));
+      } finally {
+        building -= 1;
+        if (batch.length) schedule(); // the deltas that waited
+      }
+    });
   };
 
   const writeDelta = (events: RecordedEvent[]): void => {
@@ -139,7 +155,7 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
       if (sink.canSend() && sink.bufferedAmount() <= MAX_BUFFERED_BYTES / 2) askForKeyframe();
       return;
     }
-    const bytes = encoder.encode(json().stringify(events));
+    const bytes = encoder.encode(json().stringify(compactEventBatch(events)));
     const header = { ...nextCounters(false), flags: FLAG_DEFLATE };
     const frame = encodeDomFrame(header, delta.compress(bytes));
     enqueueSend(() => frame);
@@ -152,7 +168,10 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
     if (stopped) return;
     try {
       const extra = options.drainExtra?.() ?? [];
-      const events = extra.length ? batch.concat(extra) : batch;
+      if (extra.length) batch = batch.concat(extra);
+      // Deltas compress against the keyframe: they wait while one is being built.
+      if (building > 0 && !batchIsKeyframe) return;
+      const events = batch;
       const isKeyframe = batchIsKeyframe;
       batch = [];
       batchIsKeyframe = false;
@@ -174,8 +193,10 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
     push(event) {
       if (stopped) return;
       if (event.type === EventType.Meta) {
-        // A full snapshot starts a new epoch: what came before belongs to the old one.
-        if (batch.length) flushNow();
+        // A full snapshot starts a new epoch: what came before belongs to the old one (or, while
+        // a keyframe is still being built, to an epoch this snapshot replaces: dropped).
+        if (building > 0 && !batchIsKeyframe) batch = [];
+        else if (batch.length) flushNow();
         batchIsKeyframe = true;
       }
       batch.push(event);

@@ -13,6 +13,8 @@ import { openPresence, type PresenceSocket } from './presence-socket.ts';
 import { cleanIdentity, readIdentity, writeIdentity } from './visitor-identity.ts';
 import { readStoredSession } from './session-store.ts';
 import { BASE_CSS, addCss, applyTheme, createWidgetRoot, pickLang } from './widget-host.ts';
+import { readSiteTheme, writeSiteTheme } from './theme-cache.ts';
+import { resolveTheme } from './theme.ts';
 import type {
   CobrowseRequest,
   CaptureController,
@@ -26,14 +28,23 @@ import type {
   SamepageSnapshot,
 } from './api-types.ts';
 import type { SiteTheme } from '@samepage/protocol';
+import type { FollowupFactory, FollowupModule } from './followup-types.ts';
+import { HELD_STORAGE_KEY } from './followup-held.ts';
 
 const CAPTURE_PATH = '/sdk/capture.js';
+/** SHA-384 integrity of each bundle this loader may load, by path; baked in by build.mjs (empty when run from source). */
+declare const __SAMEPAGE_SRI__: Record<string, string> | undefined;
+const INTEGRITY: Record<string, string> = typeof __SAMEPAGE_SRI__ === 'object' ? __SAMEPAGE_SRI__ : {};
+/** "Leave a message" (no agent online) and the team's replies on a later visit. */
+const FOLLOWUP_PATH = '/sdk/followup.js';
 const CAPTURE_LOAD_TIMEOUT_MS = 20_000;
 const IDLE_AFTER_MS = 60_000;
 /** The presence socket waits for an idle moment after load, at most this long. */
 const PRESENCE_IDLE_TIMEOUT_MS = 3000;
 /** The loader's only text; the rest of the widget's texts come with capture.js (i18n/). */
 const GET_HELP: Record<string, string> = { en: 'Get help', fr: 'Obtenir de l’aide', de: 'Hilfe anfordern', es: 'Obtener ayuda' };
+/** With no cached site theme (a first visit), "Get help" waits this long at most for the presence welcome's. */
+const THEME_WAIT_MS = 4000;
 
 function findOwnScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -44,7 +55,7 @@ function findOwnScript(): HTMLScriptElement | null {
 
 function install(): void {
   if (window.Samepage) return; // embedded twice: the first one wins
-  const config: ResolvedConfig = { siteKey: '', server: '', widget: false, lang: 'en', presence: true, idleAfterMs: IDLE_AFTER_MS, canvasFps: 0, theme: {} };
+  const config: ResolvedConfig = { siteKey: '', server: '', widget: false, lang: 'en', presence: true, idleAfterMs: IDLE_AFTER_MS, canvasFps: 2, theme: {} };
   let onError: SamepageOptions['onError'];
   let snapshot: SamepageSnapshot = { state: 'idle', code: null, expiresAt: null, participants: [], control: { controllerId: null, pending: [] }, policy: null };
   let presence: PresenceSocket | null = null;
@@ -52,10 +63,14 @@ function install(): void {
   const requests = new Map<string, CobrowseRequest>();
   let controller: CaptureController | null = null;
   let loading: Promise<CaptureController> | null = null;
+  let followup: Promise<FollowupModule> | null = null;
+  let agentsOnline: boolean | null = null;
   // The bundle being loaded registers itself through `_r`; one load at a time.
   let pendingFactory: ((factory: unknown) => void) | null = null;
   let root: ShadowRoot | null = null;
-  let launcherShown = false;
+  let launcher: HTMLButtonElement | null = null;
+  // undefined: not waiting yet; 0: done waiting for the site's theme.
+  let themeTimer: ReturnType<typeof setTimeout> | 0 | undefined;
 
   const callOnError = (error: SamepageError): void => {
     try {
@@ -92,6 +107,7 @@ function install(): void {
     emit,
     update(patch) {
       const previous = snapshot.state;
+      if (patch.policy) writeSiteTheme(config.siteKey, patch.policy.theme ?? {});
       snapshot = { ...snapshot, ...patch };
       if (snapshot.state !== previous) emit('state', snapshot.state);
     },
@@ -99,6 +115,7 @@ function install(): void {
     widgetRoot,
     report,
     loadBundle: () => Promise.reject(),
+    integrity: INTEGRITY,
   };
 
   /** Loads one of our bundles from the server; resolves with what it registers through `_r`. One at a time. */
@@ -117,6 +134,12 @@ function install(): void {
         resolve(factory);
       };
       const script = document.createElement('script');
+      // Pinned: a bundle whose bytes differ from the build this loader came from does not run.
+      const integrity = INTEGRITY[path];
+      if (integrity) {
+        script.integrity = integrity;
+        script.crossOrigin = 'anonymous';
+      }
       script.src = config.server + path;
       script.async = true;
       script.onerror = () => {
@@ -139,21 +162,58 @@ function install(): void {
     return loading;
   };
 
+  const loadFollowup = (): Promise<FollowupModule> =>
+    (followup ??= loadBundle(FOLLOWUP_PATH).then(
+      (factory) => (factory as FollowupFactory)(host),
+      (error: unknown) => {
+        followup = null;
+        throw error;
+      },
+    ));
+
+  const onAvailability = (online: boolean): void => {
+    agentsOnline = online;
+    emit('availability', { agentsOnline: online });
+    if (!online && config.widget) loadFollowup().catch(report);
+  };
+
+  /** The site's theme (server, then page options) on the launcher, and its text. */
+  const paintLauncher = (): void => {
+    const theme = resolveTheme(host);
+    if (root) applyTheme(root, theme);
+    if (launcher) launcher.textContent = theme.text?.getHelp || GET_HELP[config.lang]!;
+  };
+
   const showLauncher = (): void => {
-    if (!config.widget || controller || launcherShown) return;
+    if (!config.widget || controller || launcher) return;
+    config.siteTheme ??= readSiteTheme(config.siteKey);
+    // A first visit waits for the site's theme rather than restyle (and move) a shown button.
+    if (!config.siteTheme && config.presence && themeTimer !== 0) {
+      themeTimer ??= setTimeout(() => {
+        themeTimer = 0;
+        showLauncher();
+      }, THEME_WAIT_MS);
+      return;
+    }
     const r = widgetRoot();
     if (!r) return;
-    launcherShown = true;
     addCss(r, BASE_CSS);
-    applyTheme(r, config.theme);
-    const b = document.createElement('button');
-    b.className = 'sp-btn sp-corner';
-    b.type = 'button';
-    b.textContent = config.theme.text?.getHelp || GET_HELP[config.lang]!;
-    b.addEventListener('click', () => {
+    launcher = document.createElement('button');
+    launcher.className = 'sp-btn sp-corner';
+    launcher.type = 'button';
+    launcher.addEventListener('click', () => {
       api.startSession().catch(() => undefined); // already reported through onError
     });
-    r.append(b);
+    paintLauncher();
+    r.append(launcher);
+  };
+
+  const onSiteTheme = (theme: SiteTheme): void => {
+    config.siteTheme = theme;
+    writeSiteTheme(config.siteKey, theme);
+    if (launcher) paintLauncher();
+    else showLauncher();
+    controller?.refresh?.();
   };
 
   const startSession = async (): Promise<{ code: string }> => {
@@ -194,7 +254,7 @@ function install(): void {
     presenceScheduled = true;
     const open = (): void => {
       try {
-        presence = openPresence({ server: config.server, siteKey: config.siteKey, identity: readIdentity, onRequest: onCobrowseRequest });
+        presence = openPresence({ server: config.server, siteKey: config.siteKey, identity: readIdentity, onRequest: onCobrowseRequest, onTheme: onSiteTheme, onAvailability });
       } catch (error) {
         report(error);
       }
@@ -235,6 +295,10 @@ function install(): void {
       }
     },
     declineRequest: (requestId) => answerRequest(requestId, false),
+    // Rejections go to the caller (a SamepageError), like startSession's.
+    leaveMessage: (message) => loadFollowup().then((f) => f.leave(message)),
+    replies: () => loadFollowup().then((f) => f.replies()),
+    agentsOnline: () => agentsOnline,
     inviteGuest: () => (controller ? controller.inviteGuest() : noSession()),
     chat: {
       send: (text) => (controller ? controller.chat.send(text) : noSession()),
@@ -255,12 +319,13 @@ function install(): void {
         if (options.server) config.server = new URL(options.server, location.href).origin;
         if (options.lang) config.lang = pickLang(options.lang, config.lang);
         if (options.theme) config.theme = { ...config.theme, ...options.theme };
-        if (root) applyTheme(root, config.theme);
+        paintLauncher();
         controller?.refresh?.();
         if (options.widget !== undefined) config.widget = options.widget;
         if (options.presence !== undefined) config.presence = options.presence;
         if (options.idleAfterMs && options.idleAfterMs > 0) config.idleAfterMs = options.idleAfterMs;
-        if (options.canvasFps !== undefined && options.canvasFps >= 0) config.canvasFps = Math.min(options.canvasFps, 30);
+        if (options.inlineAssets !== undefined) config.inlineAssets = options.inlineAssets;
+        if (options.canvasFps !== undefined && options.canvasFps >= 0) config.canvasFps = Math.min(options.canvasFps, 10);
         boot();
       } catch (error) {
         report(error, 'sdk_config');
@@ -275,6 +340,12 @@ function install(): void {
   const boot = (): void => {
     if (!config.siteKey || !config.server) return;
     startPresence();
+    try {
+      // This browser left a message here before: the team's reply may be waiting.
+      if (localStorage.getItem(HELD_STORAGE_KEY)) loadFollowup().catch(report);
+    } catch {
+      // Storage disabled: nothing was left from here.
+    }
     if (!controller && readStoredSession()) {
       loadCapture()
         .then((c) => c.resume())
@@ -295,6 +366,7 @@ function install(): void {
     const data = script.dataset;
     config.theme = { brandColor: data.brandColor, logoUrl: data.logo, position: data.position as SiteTheme['position'], mode: data.mode as SiteTheme['mode'] };
     config.presence = script.getAttribute('data-presence') !== 'off';
+    config.inlineAssets = script.hasAttribute('data-inline-assets');
     boot();
   }
 }

@@ -9,12 +9,18 @@ import { json } from './safe-json.ts';
 
 /** rrweb custom event (type 5) with the visual viewport: { scale, x, y, width, height } in CSS px, and `touch` (a touch screen). */
 export const VISUAL_VIEWPORT_TAG = 'samepage:visual-viewport';
+/** rrweb's MouseInteractions.Focus. */
+const FOCUS_INTERACTION = 5;
 
 export interface MotionCapture {
   /** The coalesced events since the last call (pointer first, then one scroll per element). */
   drain(): RecordedEvent[];
-  /** Sends the visual viewport again with the next drain (after a keyframe). */
-  resendVisualViewport(): void;
+  /**
+   * After a keyframe: sends the visual viewport, the focused element and the last pointer
+   * position again with the next drain, since a full snapshot carries none of them (the replica
+   * mirrors :focus and :hover from them).
+   */
+  resendAfterKeyframe(): void;
   stop(): void;
 }
 
@@ -31,6 +37,8 @@ export interface MotionCaptureOptions {
  */
 export function startMotionCapture(options: MotionCaptureOptions): MotionCapture {
   let pointer: { x: number; y: number; id: number } | null = null;
+  let lastPointer: { x: number; y: number; id: number } | null = null;
+  let focusPending = true; // sent with the first flush, after the first keyframe
   const scrolls = new Map<number, { x: number; y: number }>();
   // Pinch-zoom and the on-screen keyboard move the visual viewport, not the layout viewport
   // that rrweb's Meta/ViewportResize report: sent as a custom event (VISUAL_VIEWPORT_TAG).
@@ -40,6 +48,15 @@ export function startMotionCapture(options: MotionCaptureOptions): MotionCapture
   const onVisualViewport = (): void => {
     visualPending = true;
     options.onPending();
+  };
+
+  /** The innermost recorded node of an event's path (inside open shadow roots, not in blocked content). */
+  const recordedId = (path: EventTarget[]): number => {
+    for (const node of path) {
+      const id = node instanceof Node ? options.getId(node) : -1;
+      if (id >= 0) return id;
+    }
+    return options.getId(document);
   };
 
   const onScroll = (event: Event): void => {
@@ -69,8 +86,8 @@ export function startMotionCapture(options: MotionCaptureOptions): MotionCapture
 
   const onPointerMove = (event: PointerEvent): void => {
     try {
-      const target = event.target instanceof Node ? event.target : document;
-      pointer = { x: event.clientX, y: event.clientY, id: options.getId(target) };
+      pointer = { x: event.clientX, y: event.clientY, id: recordedId(event.composedPath()) };
+      lastPointer = pointer;
       options.onPending();
     } catch {
       // see above
@@ -99,6 +116,13 @@ export function startMotionCapture(options: MotionCaptureOptions): MotionCapture
         events.push({ type: EventType.IncrementalSnapshot, timestamp, data: { source: IncrementalSource.Scroll, id, ...pos } });
       }
       scrolls.clear();
+      if (focusPending) {
+        focusPending = false;
+        let active = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        const id = active && active !== document.body ? options.getId(active) : -1;
+        if (id >= 0) events.push({ type: EventType.IncrementalSnapshot, timestamp, data: { source: IncrementalSource.MouseInteraction, type: FOCUS_INTERACTION, id } });
+      }
       if (visualPending && vv) {
         visualPending = false;
         const r = (n: number): number => Math.round(n * 100) / 100;
@@ -111,8 +135,10 @@ export function startMotionCapture(options: MotionCaptureOptions): MotionCapture
       }
       return events;
     },
-    resendVisualViewport() {
+    resendAfterKeyframe() {
       lastVisual = '';
+      focusPending = true;
+      pointer = pointer ?? lastPointer;
       onVisualViewport();
     },
     stop() {

@@ -5,7 +5,7 @@
  * checked, and it reconnects with capped backoff. Close codes 44xx (but 4429) mean "stop".
  */
 import type { CobrowseRequest } from './api-types.ts';
-import type { VisitorIdentity } from '@samepage/protocol';
+import type { SiteTheme, VisitorIdentity } from '@samepage/protocol';
 import { json } from './safe-json.ts';
 
 /** PROTOCOL_VERSION; importing the protocol package here would pull its schemas into the loader. */
@@ -25,6 +25,10 @@ export interface PresenceOptions {
   siteKey: string;
   identity(): VisitorIdentity | undefined;
   onRequest(request: CobrowseRequest): void;
+  /** The site's theme from the welcome ({} when the site has none). */
+  onTheme?(theme: SiteTheme): void;
+  /** Whether an agent is online: from the welcome, then on every change. */
+  onAvailability(agentsOnline: boolean): void;
 }
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
@@ -63,10 +67,14 @@ export function openPresence(options: PresenceOptions): PresenceSocket {
       } catch {
         return;
       }
+      // Only `welcome` and `availability` carry it.
+      if (typeof m['agentsOnline'] === 'boolean') options.onAvailability(m['agentsOnline']);
       if (m['type'] === 'welcome') {
         ready = true;
         attempt = 0;
         for (const text of queue.splice(0)) ws.send(text);
+        const theme = m['theme'];
+        options.onTheme?.(theme && typeof theme === 'object' ? (theme as SiteTheme) : {});
       } else if (m['type'] === 'cobrowse_requested' && str(m['requestId']) && typeof m['agentName'] === 'string' && typeof m['company'] === 'string') {
         options.onRequest({ requestId: m['requestId'], agentName: m['agentName'].slice(0, 200), company: m['company'].slice(0, 200) });
       }

@@ -18,6 +18,12 @@ const FIXTURE = `<!doctype html><html><body>
     <input id="search" type="search" value="blue shoes" data-samepage-allow>
     <div data-samepage-allow><input id="nested-allow" name="city" value="Paris"><input id="nested-pw" type="password" value="x"></div>
     <select id="country"><option selected>France</option></select>
+    <select id="plan" name="plan"><option id="plan-basic">Basic</option><option id="plan-premium" selected>Premium</option></select>
+    <div data-samepage-allow>
+      <select id="size" name="size"><option id="size-s">S</option><option id="size-m">M</option><option id="size-l" selected>L</option></select>
+      <select id="colours" multiple><option id="c-red" selected>Red</option><option id="c-green">Green</option><option id="c-blue" selected>Blue</option></select>
+      <select id="secret-pick" data-samepage-redact><option id="secret-a">A</option><option id="secret-b" selected>B</option></select>
+    </div>
     <textarea id="notes">private notes</textarea>
     <input id="hidden" type="hidden" value="csrf-token-123">
     <input id="agree" type="checkbox" value="yes">
@@ -142,6 +148,54 @@ describe('redaction in a real DOM', () => {
     assert.deepEqual(r.password, { value: MASKED_VALUE, 'aria-label': MASKED_TEXT });
     assert.deepEqual(r.email, { value: MASKED_VALUE, placeholder: 'Email' }, 'a plain field keeps its placeholder');
     assert.deepEqual(r.checkbox, { value: 'yes' }, 'a checkbox value is a label, not typed text');
+  });
+
+  test('<select>: an allowed select keeps its selected options (single and multiple); a masked one sends neither its value nor which option is selected', async () => {
+    const json = await page.evaluate(async () => {
+      const { redaction, scrubEvent, startRecorder, getNodeById } = window.__sp;
+      const policy = redaction.createRedactionPolicy();
+      const events: unknown[] = [];
+      const errors: string[] = [];
+      const rec = startRecorder({
+        canvasFps: 0,
+        policy,
+        emit: (e) => events.push(JSON.parse(JSON.stringify(scrubEvent(policy, getNodeById, e)))),
+        onError: (e) => errors.push(String(e)),
+      });
+      const choose = (sel: string, value: string) => {
+        const el = document.querySelector<HTMLSelectElement>(sel)!;
+        el.value = value;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      };
+      choose('#plan', 'Basic');
+      choose('#size', 'M');
+      // A page that marks its default choice later (attribute mutation on an option).
+      document.querySelector('#plan-basic')!.setAttribute('selected', '');
+      await new Promise((r) => setTimeout(r, 50));
+      rec?.stop();
+      return JSON.stringify({ events, errors });
+    });
+    const { events, errors } = JSON.parse(json) as { events: Array<{ type: number; data: Record<string, unknown> }>; errors: string[] };
+    assert.deepEqual(errors, []);
+    const selected = new Map<string, boolean>();
+    const walk = (node: { attributes?: Record<string, unknown>; childNodes?: unknown[] }) => {
+      const id = node.attributes?.['id'];
+      if (typeof id === 'string') selected.set(id, node.attributes?.['selected'] === true || node.attributes?.['selected'] === '');
+      for (const child of node.childNodes ?? []) walk(child as typeof node);
+    };
+    const snapshot = events.find((e) => e.type === 2);
+    assert.ok(snapshot, 'a full snapshot');
+    walk(snapshot.data['node'] as Parameters<typeof walk>[0]);
+    assert.equal(selected.get('size-l'), true, 'allowed single select: its choice is mirrored');
+    assert.equal(selected.get('size-s'), false);
+    assert.deepEqual(['c-red', 'c-green', 'c-blue'].map((id) => selected.get(id)), [true, false, true], 'allowed multiple select: every choice is mirrored');
+    for (const id of ['plan-basic', 'plan-premium', 'secret-a', 'secret-b']) assert.equal(selected.get(id), false, `${id}: no selected state for a masked select`);
+    const inputs = events.filter((e) => e.type === 3 && e.data['source'] === 5).map((e) => e.data['text']);
+    assert.ok(inputs.includes('M'), 'a change of an allowed select is mirrored');
+    assert.ok(!inputs.includes('Basic') && inputs.includes(MASKED_VALUE), 'a change of a masked select is masked');
+    const optionMutations = events.filter((e) => e.type === 3 && e.data['source'] === 0).flatMap((e) => (e.data['attributes'] as Array<{ attributes: Record<string, unknown> }> | undefined) ?? []);
+    assert.ok(optionMutations.every((m) => !('selected' in m.attributes)), 'no selected attribute of a masked select in mutations');
+    assert.ok(!/"value":"(Premium|Basic|B|France)"/.test(json), 'no masked select value in the stream');
   });
 
   test('nothing secret reaches the recorded stream: full snapshot, typing, and mutations', async () => {

@@ -10,6 +10,7 @@ import { readIdentity } from './visitor-identity.ts';
 import { clearStoredSession, readStoredSession, writeStoredSession, type StoredSession } from './session-store.ts';
 import { connectTransport, socketUrl, type Transport } from './transport.ts';
 import { answerTabClaims, claimTab } from './tab-claim.ts';
+import type { AssetSupplyOptions } from './asset-supply.ts';
 
 export const START_TIMEOUT_MS = 15_000;
 
@@ -45,6 +46,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
   let policy: RedactionPolicy = createRedactionPolicy();
   let requestId: string | undefined;
   let pipeline: CapturePipeline | null = null;
+  let stopAssets: (() => void) | null = null;
   let stored: StoredSession | null = null;
   let agents: Participant[] = [];
   let pending: { resolve(v: { code: string }): void; reject(e: unknown): void; promise: Promise<{ code: string }> } | null = null;
@@ -72,6 +74,8 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     const hadSession = stored !== null;
     pipeline?.stop();
     pipeline = null;
+    stopAssets?.();
+    stopAssets = null;
     transport?.close();
     transport = null;
     stored = null;
@@ -100,6 +104,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     pipeline = startCapturePipeline({
       policy,
       canvasFps: host.config.canvasFps,
+      ...(host.config.inlineAssets ? { assetOrigins: [location.origin] } : {}),
       sink: {
         canSend: () => !!transport?.isReady() && stored !== null,
         bufferedAmount: () => transport?.bufferedAmount() ?? 0,
@@ -114,7 +119,20 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
       },
       onError: report,
     });
-    if (!pipeline) finish('system', 'recorder_failed');
+    if (!pipeline) return finish('system', 'recorder_failed');
+    if (host.config.inlineAssets) supplyAssets(session.sessionId, session.resumeToken);
+  };
+
+  /** SDK option inlineAssets: assets.js uploads this origin's assets for the agents (asset-supply.ts). */
+  const supplyAssets = (sessionId: string, resumeToken: string): void => {
+    host
+      .loadBundle('/sdk/assets.js')
+      .then((factory) => {
+        if (stopAssets || stored?.sessionId !== sessionId) return;
+        const start = factory as (options: AssetSupplyOptions) => () => void;
+        stopAssets = start({ server: host.config.server, sessionId, resumeToken, isBlocked: (el) => policy.isBlocked(el), onError: report });
+      })
+      .catch(report);
   };
 
   const onWelcome = (welcome: ServerMessageOf<'welcome'>, reconnected: boolean): void => {

@@ -1,13 +1,15 @@
 /**
  * The theme in force: the site's theme from the server (set in the console), with the page's
- * own options (data-* attributes, `Samepage.init({ theme })`) on top.
+ * own options (data-* attributes, `Samepage.init({ theme })`) on top. The server's is the
+ * session's once connected, before that the one the presence socket brought (or cached).
  */
 import type { SiteTheme } from '@samepage/protocol';
 import type { CaptureHost } from './api-types.ts';
 import { el } from './widget-dom.ts';
 
 export function resolveTheme(host: Pick<CaptureHost, 'config' | 'snapshot'>): SiteTheme {
-  const server = host.snapshot().policy?.theme ?? {};
+  const policy = host.snapshot().policy;
+  const server = (policy ? policy.theme : host.config.siteTheme) ?? {};
   const own = host.config.theme;
   const theme: Record<string, unknown> = { ...server };
   for (const [key, value] of Object.entries(own)) if (value !== undefined && key !== 'text') theme[key] = value;

@@ -1,5 +1,12 @@
 /** Small DOM helpers for the widget. Server text always goes in through textContent. */
 
+/**
+ * Phones, and desktops zoomed to 200% (a 1280 px window is then 640 px wide): the session bar
+ * becomes a pill at the bottom, since the full bar would not fit and the top is where sites
+ * put their navigation.
+ */
+export const NARROW_MEDIA = '@media (max-width:719.98px)';
+
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
@@ -20,4 +27,17 @@ export function liveRegion<T extends HTMLElement>(node: T): T {
   node.setAttribute('role', 'status');
   node.setAttribute('aria-live', 'polite');
   return node;
+}
+
+/** A decorative 24x24 line icon of one SVG path, drawn in the text colour. */
+export function icon(path: string): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'sp-ico');
+  const d = document.createElementNS(ns, 'path');
+  d.setAttribute('d', path);
+  svg.append(d);
+  return svg;
 }

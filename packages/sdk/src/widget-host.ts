@@ -51,15 +51,23 @@ export function onColor(hex: string): string {
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b! < 0.198 ? '#fff' : '#111';
 }
 
-/** Corner, light/dark mode and brand colour: attributes and custom properties on the host. */
+/**
+ * Corner, light/dark mode and brand colour: attributes and custom properties on the host. A
+ * field the theme no longer has goes back to the default (the console's live preview re-themes
+ * the same host).
+ */
 export function applyTheme(root: ShadowRoot, theme: SiteTheme): void {
   const host = root.host as HTMLElement;
   host.setAttribute('data-pos', theme.position || ''); // default: bottom-right
   host.setAttribute('data-mode', theme.mode || ''); // default: light
   const brand = theme.brandColor;
+  const style = host.style;
   if (brand && /^#[0-9a-f]{6}$/i.test(brand)) {
-    host.style.setProperty('--sp-brand', brand, 'important');
-    host.style.setProperty('--sp-on', onColor(brand), 'important');
+    style.setProperty('--sp-brand', brand, 'important');
+    style.setProperty('--sp-on', onColor(brand), 'important');
+  } else {
+    style.removeProperty('--sp-brand');
+    style.removeProperty('--sp-on');
   }
 }
 

@@ -39,6 +39,7 @@ export function createCollabStore(db: Db) {
           sender_role: message.from.role,
           text: message.text,
           at: message.at,
+          encrypted: message.encrypted ? 1 : 0,
         })
         .execute();
     },
@@ -51,6 +52,7 @@ export function createCollabStore(db: Db) {
         from: { participantId: r.participant_id, name: r.sender_name, role: r.sender_role as ChatMessage['from']['role'] },
         text: r.text,
         at: Number(r.at),
+        ...(r.encrypted ? { encrypted: true } : {}),
       }));
     },
 
@@ -68,7 +70,7 @@ export function createCollabStore(db: Db) {
       let query = db
         .selectFrom('sessions as s')
         .leftJoin('sites as t', (j) => j.onRef('t.id', '=', 's.site_id').onRef('t.tenant_id', '=', 's.tenant_id'))
-        .select(['s.id', 's.started_at', 's.ended_at', 's.ended_by', 's.end_reason', 's.visitor', 't.name as site_name'])
+        .select(['s.id', 's.started_at', 's.ended_at', 's.ended_by', 's.end_reason', 's.visitor', 's.e2ee', 't.name as site_name'])
         .where('s.tenant_id', '=', tenantId);
       if (filter.status) query = query.where('s.ended_at', filter.status === 'live' ? 'is' : 'is not', null);
       if (filter.siteId) query = query.where('s.site_id', '=', filter.siteId);
@@ -95,13 +97,14 @@ export function createCollabStore(db: Db) {
         visitor: r.visitor ? (JSON.parse(r.visitor) as unknown) : null,
         agents: [...new Set(agents.filter((a) => a.session_id === r.id).map((a) => a.name))],
         messageCount: Number(counts.find((c) => c.session_id === r.id)?.n ?? 0),
+        ...(r.e2ee ? { e2ee: true } : {}),
       }));
     },
     async getSessionDetail(tenantId: string, sessionId: string) {
       const session = await db
         .selectFrom('sessions as s')
         .leftJoin('sites as t', (j) => j.onRef('t.id', '=', 's.site_id').onRef('t.tenant_id', '=', 's.tenant_id'))
-        .select(['s.id', 's.started_at', 's.ended_at', 's.ended_by', 's.end_reason', 's.visitor', 't.name as site_name'])
+        .select(['s.id', 's.started_at', 's.ended_at', 's.ended_by', 's.end_reason', 's.visitor', 's.e2ee', 't.name as site_name'])
         .where('s.tenant_id', '=', tenantId)
         .where('s.id', '=', sessionId)
         .executeTakeFirst();
@@ -116,6 +119,7 @@ export function createCollabStore(db: Db) {
           endedBy: session.ended_by,
           endReason: session.end_reason,
           visitor: session.visitor ? (JSON.parse(session.visitor) as unknown) : null,
+          ...(session.e2ee ? { e2ee: true } : {}),
         },
         participants: participants.map((p) => ({ id: p.id, name: p.name, role: p.role, joinedAt: Number(p.joined_at), leftAt: p.left_at === null ? null : Number(p.left_at) })),
       };

@@ -48,6 +48,33 @@ export interface Config {
   webhookTimeoutMs: number;
   /** "Open a website" (shared-browser/): off unless SHARED_BROWSER is set. */
   sharedBrowser: SharedBrowserConfig;
+  /** "Leave a message": messages one address may leave per site and hour. */
+  followupPerHour: number;
+  /** "Leave a message": the largest page snapshot accepted (gzip-compressed bytes). */
+  followupSnapshotMaxBytes: number;
+  /** The asset proxy for replicas (assets/): on unless ASSET_PROXY=false. */
+  assets: AssetProxyConfig;
+}
+
+export interface AssetProxyConfig {
+  enabled: boolean;
+  /** Host globs the proxy may fetch besides each site's own origins (`*.cdn.example.com`). */
+  allowHosts: string[];
+  /** Let the proxy fetch private, loopback and other special addresses (off: SSRF protection). */
+  allowPrivate: boolean;
+  /** Largest asset fetched or accepted from the customer's tab. */
+  maxAssetBytes: number;
+  /** All cached assets of this node together (LRU). */
+  cacheBytes: number;
+  /** What one session's customer tab may upload. */
+  sessionBytes: number;
+  /** Lifetime of the proxy token a console gets for a session. */
+  tokenTtlMs: number;
+  /** HMAC key of proxy tokens; random per process when unset (set one for several nodes). */
+  secret: string | null;
+  fetchTimeoutMs: number;
+  /** How long a proxy request waits for an asset the customer's tab announced but has not uploaded yet. */
+  uploadWaitMs: number;
 }
 
 export interface SharedBrowserConfig {
@@ -158,6 +185,8 @@ export function loadConfig(env: Env = process.env): Config {
     webhookMaxAttempts: readInt(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
     webhookRetryBaseMs: readInt(env, 'WEBHOOK_RETRY_BASE_MS', 1000, 10, 3600 * 1000),
     webhookTimeoutMs: readInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    followupPerHour: readInt(env, 'FOLLOWUP_PER_HOUR', 10, 1, 100_000),
+    followupSnapshotMaxBytes: readInt(env, 'FOLLOWUP_SNAPSHOT_MAX_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     sharedBrowser: {
       enabled: readBool(env, 'SHARED_BROWSER'),
       chromium: env.SHARED_BROWSER_CHROMIUM || '/usr/bin/chromium',
@@ -166,6 +195,27 @@ export function loadConfig(env: Env = process.env): Config {
       memoryMb: readInt(env, 'SHARED_BROWSER_MEMORY_MB', 1024, 64, 64 * 1024),
       allowPrivate: readBool(env, 'SHARED_BROWSER_ALLOW_PRIVATE'),
     },
+    assets: readAssetProxy(env),
+  };
+}
+
+function readAssetProxy(env: Env): AssetProxyConfig {
+  const secret = env.ASSET_PROXY_SECRET || null;
+  if (secret !== null && secret.length < 32) throw new ConfigError('ASSET_PROXY_SECRET', 'must be at least 32 characters');
+  const allowHosts = (env.ASSET_PROXY_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const bad = allowHosts.find((h) => !/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/.test(h));
+  if (bad) throw new ConfigError('ASSET_PROXY_ALLOW_HOSTS', `must be host names or *.domain globs, got "${bad}"`);
+  return {
+    enabled: env.ASSET_PROXY === undefined || env.ASSET_PROXY === '' ? true : readBool(env, 'ASSET_PROXY'),
+    allowHosts,
+    allowPrivate: readBool(env, 'ASSET_PROXY_ALLOW_PRIVATE'),
+    maxAssetBytes: readInt(env, 'ASSET_MAX_BYTES', 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    cacheBytes: readInt(env, 'ASSET_CACHE_BYTES', 64 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
+    sessionBytes: readInt(env, 'ASSET_SESSION_BYTES', 24 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    tokenTtlMs: readInt(env, 'ASSET_TOKEN_TTL_MS', 15 * 60_000, 1000, 24 * 3600 * 1000),
+    secret,
+    fetchTimeoutMs: readInt(env, 'ASSET_FETCH_TIMEOUT_MS', 10_000, 100, 120_000),
+    uploadWaitMs: readInt(env, 'ASSET_UPLOAD_WAIT_MS', 5000, 0, 60_000),
   };
 }
 

@@ -5,7 +5,7 @@
  * with Meta + FullSnapshot, which rrweb players handle. Chat, control and navigation become
  * Custom events (type 5, tags `samepage/chat`, `samepage/control`, `samepage/navigation`).
  */
-import { DomStreamInflater } from '@samepage/protocol';
+import { DomStreamInflater, parseEventBatch } from '@samepage/protocol';
 import type { RecordedFrame } from './recording-store.ts';
 
 export interface RrwebEvent {
@@ -26,7 +26,6 @@ export interface RecordingMarker {
 
 const META = 4;
 const CUSTOM = 5;
-const decoder = new TextDecoder();
 
 /**
  * The events of the frames, in order, on the server's clock: the customer's clock may be off,
@@ -46,14 +45,12 @@ export function framesToEvents(frames: readonly RecordedFrame[]): { events: Rrwe
       skipped++;
       continue;
     }
-    let batch: unknown;
-    try {
-      batch = JSON.parse(decoder.decode(result.payload));
-    } catch {
+    // A keyframe is an event array, a delta a compact batch (protocol event-batch.ts).
+    const batch = parseEventBatch(result.payload);
+    if (!batch) {
       skipped++;
       continue;
     }
-    if (!Array.isArray(batch)) continue;
     const valid = batch.filter((e): e is RrwebEvent => typeof e === 'object' && e !== null && typeof (e as RrwebEvent).type === 'number' && typeof (e as RrwebEvent).timestamp === 'number');
     if (valid.length === 0) continue;
     if (offset === null) offset = frame.at - Math.max(...valid.map((e) => e.timestamp));

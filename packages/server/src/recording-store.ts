@@ -13,6 +13,8 @@ export interface RecordingOwner {
   sessionId: string;
   siteId: string;
   startedAt: number;
+  /** An end-to-end encrypted session: the frames are ciphertext, readable with the tenant's recording key only. */
+  e2ee?: boolean;
 }
 
 export interface RecordingSummary {
@@ -24,9 +26,11 @@ export interface RecordingSummary {
   durationMs: number;
   sizeBytes: number;
   frames: number;
+  /** Ciphertext frames of an end-to-end encrypted session (GET /recordings/:id/encrypted). */
+  e2ee?: boolean;
 }
 
-type Row = { session_id: string; site_id: string; site_name: string | null; started_at: number; ended_at: number | null; size_bytes: number; frames: number; last_at?: number | null };
+type Row = { session_id: string; site_id: string; site_name: string | null; started_at: number; ended_at: number | null; size_bytes: number; frames: number; e2ee: number; last_at?: number | null };
 
 function toSummary(r: Row): RecordingSummary {
   const startedAt = Number(r.started_at);
@@ -40,6 +44,7 @@ function toSummary(r: Row): RecordingSummary {
     durationMs: Math.max(0, (endedAt ?? Date.now()) - startedAt),
     sizeBytes: Number(r.size_bytes),
     frames: Number(r.frames),
+    ...(r.e2ee ? { e2ee: true } : {}),
   };
 }
 
@@ -53,11 +58,12 @@ export function createRecordingStore(db: Db) {
     db
       .selectFrom('recordings as r')
       .leftJoin('sites as s', (j) => j.onRef('s.id', '=', 'r.site_id').onRef('s.tenant_id', '=', 'r.tenant_id'))
-      .select(['r.session_id', 'r.site_id', 's.name as site_name', 'r.started_at', 'r.ended_at', 'r.size_bytes', 'r.frames']);
+      .select(['r.session_id', 'r.site_id', 's.name as site_name', 'r.started_at', 'r.ended_at', 'r.size_bytes', 'r.frames', 'r.e2ee']);
 
   async function deleteSessions(tenantId: string, sessionIds: string[]): Promise<number> {
     if (sessionIds.length === 0) return 0;
     await db.deleteFrom('recording_chunks').where('tenant_id', '=', tenantId).where('session_id', 'in', sessionIds).execute();
+    await db.deleteFrom('recording_keys').where('tenant_id', '=', tenantId).where('session_id', 'in', sessionIds).execute();
     const r = await db.deleteFrom('recordings').where('tenant_id', '=', tenantId).where('session_id', 'in', sessionIds).executeTakeFirst();
     return Number(r.numDeletedRows);
   }
@@ -70,7 +76,7 @@ export function createRecordingStore(db: Db) {
       await db.transaction().execute(async (tx) => {
         await tx
           .insertInto('recordings')
-          .values({ session_id: owner.sessionId, tenant_id: owner.tenantId, site_id: owner.siteId, started_at: owner.startedAt, ended_at: null })
+          .values({ session_id: owner.sessionId, tenant_id: owner.tenantId, site_id: owner.siteId, started_at: owner.startedAt, ended_at: null, e2ee: owner.e2ee ? 1 : 0 })
           .onConflict((oc) => oc.column('session_id').doNothing())
           .execute();
         await tx

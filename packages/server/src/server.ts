@@ -21,6 +21,9 @@ import { MemoryBus, type Bus } from './cluster/bus.ts';
 import { sharedBrowsers, unavailableReason } from './shared-browser/manager.ts';
 import { SHARED_BROWSER_SDK_DIST } from './shared-browser/routes.ts';
 import { RedisBus } from './cluster/redis-bus.ts';
+import { registerAssetRoutes } from './assets/asset-routes.ts';
+import type { AssetProxy } from './assets/asset-proxy.ts';
+import type { Resolve } from './assets/asset-fetch.ts';
 
 export interface RunningServer {
   url: string;
@@ -36,7 +39,15 @@ export interface RunningServer {
   boot: BootstrapResult;
   admin: { email: string; password: string };
   demoSiteKey: string;
+  /** The asset proxy for replicas (assets/). */
+  assets: AssetProxy;
   close(): Promise<void>;
+}
+
+/** Test seams of runServer. */
+export interface RunOptions {
+  /** How the asset proxy resolves host names (DNS otherwise). */
+  assetResolve?: Resolve;
 }
 
 export function createLogger(config: Config): Logger {
@@ -44,7 +55,7 @@ export function createLogger(config: Config): Logger {
 }
 
 /** Starts the whole product (HTTP API, relay, console, SDK and demo) for a validated config. */
-export async function runServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
+export async function runServer(config: Config, log: Logger = createLogger(config), run: RunOptions = {}): Promise<RunningServer> {
   const db = await openDatabase(config.dataDir, config.databaseUrl);
   const store = createStore(db);
   const collab = createCollabStore(db);
@@ -62,6 +73,7 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
   await relay.start();
   if (config.sharedBrowser.enabled && unavailableReason(config)) log.error(`SHARED_BROWSER: ${unavailableReason(config)} (SHARED_BROWSER_CHROMIUM=${config.sharedBrowser.chromium})`);
   const app = buildApp({ config, store, collab, admin, tenants, api, relay, log, demoSiteKey: boot.demoSiteKey });
+  const assets = registerAssetRoutes(app, { config, store, collab, relay, log, ...(run.assetResolve ? { resolve: run.assetResolve } : {}) });
   webhooks.start();
   const stopPurge = startPurgeJob({ tenants, admin, store, log }, config.purgeIntervalMs);
   const noWebSockets = websocketsDisabled(); // DISABLE_WEBSOCKETS=1, for testing the HTTP streaming fallback
@@ -89,6 +101,7 @@ export async function runServer(config: Config, log: Logger = createLogger(confi
     boot,
     admin: { email: boot.adminEmail, password: boot.generatedPassword ?? boot.knownPassword ?? '' },
     demoSiteKey: boot.demoSiteKey,
+    assets,
     async close() {
       if (closed) return;
       closed = true;
@@ -120,6 +133,8 @@ export interface StartServerOptions {
   env?: Record<string, string | undefined>;
   /** Print logs (off by default in tests). */
   log?: boolean;
+  /** How the asset proxy resolves host names (tests map names like shop.test to loopback). */
+  assetResolve?: Resolve;
 }
 
 /**
@@ -138,7 +153,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     LOG_LEVEL: options.log ? 'info' : 'silent',
     ...env,
   });
-  const server = await runServer(config);
+  const server = await runServer(config, undefined, options.assetResolve ? { assetResolve: options.assetResolve } : {});
   const close = server.close;
   server.close = async () => {
     await close();

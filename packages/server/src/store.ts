@@ -21,9 +21,11 @@ export interface SitePolicy {
   allowCustomerStart: boolean;
   /** The widget theme set in the console (see siteThemeSchema in @samepage/protocol). */
   theme?: SiteTheme;
+  /** End-to-end encryption (docs/E2EE.md): sessions of this site are encrypted between the customer's tab and verified agents. */
+  e2ee: boolean;
 }
 
-export const DEFAULT_SITE_POLICY: SitePolicy = { controlRoles: [], allowNavigation: true, allowGuests: false, recordSessions: false, allowCustomerStart: true };
+export const DEFAULT_SITE_POLICY: SitePolicy = { controlRoles: [], allowNavigation: true, allowGuests: false, recordSessions: false, allowCustomerStart: true, e2ee: false };
 
 export interface SiteRecord {
   id: string;
@@ -171,10 +173,10 @@ export function createStore(db: Db) {
         .execute();
     },
 
-    async recordSessionStart(input: { id: string; tenantId: string; siteId: string; visitor?: unknown }): Promise<void> {
+    async recordSessionStart(input: { id: string; tenantId: string; siteId: string; visitor?: unknown; e2ee?: boolean }): Promise<void> {
       await db
         .insertInto('sessions')
-        .values({ id: input.id, tenant_id: input.tenantId, site_id: input.siteId, started_at: now(), ended_at: null, ended_by: null, end_reason: null, visitor: input.visitor ? JSON.stringify(input.visitor) : null })
+        .values({ id: input.id, tenant_id: input.tenantId, site_id: input.siteId, started_at: now(), ended_at: null, ended_by: null, end_reason: null, visitor: input.visitor ? JSON.stringify(input.visitor) : null, e2ee: input.e2ee ? 1 : 0 })
         .execute();
     },
     async recordSessionEnd(tenantId: string, id: string, endedBy: string, reason: string): Promise<void> {

@@ -26,6 +26,8 @@ export interface SitePolicy {
   allowGuests: boolean;
   recordSessions: boolean;
   allowCustomerStart: boolean;
+  /** End-to-end encryption for new sessions (docs/E2EE.md). */
+  e2ee: boolean;
   /** The widget theme (absent: Samepage's defaults). */
   theme?: SiteTheme;
 }

@@ -15,6 +15,11 @@ test('textarea lines become trimmed lists without blanks', () => {
 
 test('the embed snippet names the server and the key', () => {
   assert.equal(embedSnippet('https://cb.example.com/', 'pk_1'), '<script src="https://cb.example.com/sdk.js" data-site-key="pk_1" data-widget async></script>');
+  assert.equal(
+    embedSnippet('https://cb.example.com', 'pk_1', 'sha384-abc'),
+    '<script src="https://cb.example.com/sdk.js" integrity="sha384-abc" crossorigin="anonymous" data-site-key="pk_1" data-widget async></script>',
+    'end-to-end encrypted sites pin the SDK',
+  );
 });
 
 test('the audit query carries only the filled filters, dates as whole local days', () => {

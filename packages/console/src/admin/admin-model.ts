@@ -26,10 +26,14 @@ export function linesToList(text: string): string[] {
 
 export const listToLines = (list: readonly string[]): string => list.join('\n');
 
-/** The embed snippet a site owner pastes into their pages. */
-export function embedSnippet(origin: string, siteKey: string): string {
+/**
+ * The embed snippet a site owner pastes into their pages. With `integrity` (the sdk.js hash from
+ * /sdk/integrity.json, for sites with end-to-end encryption) the browser runs only that exact build.
+ */
+export function embedSnippet(origin: string, siteKey: string, integrity?: string): string {
   const base = origin.replace(/\/+$/, '');
-  return `<script src="${base}/sdk.js" data-site-key="${siteKey}" data-widget async></script>`;
+  const pin = integrity ? ` integrity="${integrity}" crossorigin="anonymous"` : '';
+  return `<script src="${base}/sdk.js"${pin} data-site-key="${siteKey}" data-widget async></script>`;
 }
 
 export interface AuditFilter {

@@ -3,6 +3,7 @@ import type { User } from '../api.ts';
 import { adminPagesFor, type AdminPage } from '../admin/admin-model.ts';
 import { t } from '../i18n/index.ts';
 import { navigate, routePath, useRoute, type Route } from '../router.ts';
+import { InboxNavLink } from './InboxNavLink.tsx';
 import './app-nav.css';
 
 const NAV_TEXT: Record<AdminPage, string> = {
@@ -41,6 +42,7 @@ export function AppShell({
   const route = useRoute();
   // Only the pages this role may use; the server refuses the others anyway.
   const pages = adminPagesFor(user.permissions);
+  const inbox = user.permissions.includes('messages.view');
   const [failed, setFailed] = useState(false);
   return (
     <div className="shell">
@@ -50,11 +52,13 @@ export function AppShell({
           <span className="brand-name">{t.productName}</span>
           <span className="brand-sub">{t.consoleName}</span>
         </div>
-        {pages.length > 0 && (
-          <nav className="app-nav" aria-label={t.admin.navLabel}>
+        {(pages.length > 0 || inbox) && (
+          // Named "Administration" only for roles with admin pages; agents get Sessions and Inbox.
+          <nav className="app-nav" aria-label={pages.length > 0 ? t.admin.navLabel : t.inbox.navLabel}>
             <NavLink to={{ name: 'home' }} current={route.name === 'home' || route.name === 'session' || route.name === 'session_detail'}>
               {t.admin.navSessions}
             </NavLink>
+            {inbox && <InboxNavLink />}
             {pages.map((page) => (
               <NavLink key={page} to={{ name: page }} current={route.name === page}>
                 {NAV_TEXT[page]}

@@ -4,6 +4,7 @@
  */
 import { enAdmin } from './en-admin.ts';
 import { enRecordings } from './en-recordings.ts';
+import { enInbox } from './en-inbox.ts';
 
 export const en = {
   productName: 'Samepage',
@@ -50,6 +51,7 @@ export const en = {
     scale > 1.01 ? `zoomed ${Math.round(scale * 10) / 10}×, showing ${Math.round(width)} × ${Math.round(height)}` : `${Math.round(width)} × ${Math.round(height)} visible (keyboard or toolbar)`,
   deviceFrameLabel: (kind: 'phone' | 'tablet'): string => (kind === 'phone' ? 'Phone' : 'Tablet'),
   replicaLabel: 'Replica of the customer’s tab',
+  frameNotShared: (origin: string): string => `Content from ${origin} is not shared`,
   customerPointer: 'Customer’s pointer',
   participantsHeading: 'Participants',
   roleHost: 'Customer',
@@ -181,9 +183,20 @@ export const en = {
   watch: 'Watch',
   watchFailed: 'This link is not valid any more. Ask for a new one.',
   viewOnly: 'View only',
+  e2eeBadge: 'End-to-end encrypted',
+  e2eeOffTitle: 'Switched off by end-to-end encryption',
+  e2eeOffList: [
+    'The server cannot read this session: the page, the chat and what you type are encrypted between the customer’s tab and the agents the customer verified.',
+    'Chat history, transcripts and search show encrypted messages only.',
+    'Webhooks carry metadata, never message text.',
+    'Recording only with the tenant’s recording key (replay needs its private key).',
+    'Friend invites, the shared browser and follow-up snapshots are off.',
+  ],
+  e2eeMessage: 'Encrypted message (unreadable on the server)',
 
   admin: enAdmin,
   recordings: enRecordings,
+  inbox: enInbox,
 } as const;
 
 export type Messages = {

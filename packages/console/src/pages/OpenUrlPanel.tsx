@@ -1,5 +1,7 @@
 /** "Open a website": a shared browser on the server, streamed as a session (docs/SHARED-BROWSER.md). */
 import { useEffect, useId, useState, useSyncExternalStore, type FormEvent } from 'react';
+import type { BrowserTab } from '@samepage/protocol';
+import { enSharedBrowser as s } from '../i18n/en-shared-browser.ts';
 import { useSessionController, useSessionState } from '../session/use-session.ts';
 
 const headers = { 'content-type': 'application/json', 'x-samepage-csrf': '1' };
@@ -96,34 +98,23 @@ export function OpenUrlPanel({ onJoinStart }: { onJoinStart: () => void }) {
   );
 }
 
-interface Tab {
-  index: number;
-  url: string;
-  title: string;
-  active: boolean;
+interface PanelProps {
+  sessionId: string | null;
+  /** The shared browser's tabs (from the socket), or null when this session is not a shared browser. */
+  tabs: readonly BrowserTab[] | null;
+  /** Whoever is in control switches tabs (a control action). */
+  canSwitch: boolean;
+  onSelect: (index: number) => void;
 }
 
-/** In the session page of a shared browser: the customer's link and the browser's tabs. */
-export function SharedBrowserPanel({ sessionId }: { sessionId: string | null }) {
+/** In the session page of a shared browser: the customer's link (for the agent who opened it) and the tabs (for everyone). */
+export function SharedBrowserPanel({ sessionId, tabs, canSwitch, onSelect }: PanelProps) {
   const info = useSyncExternalStore(openedStore.subscribe, openedStore.get);
-  const [tabs, setTabs] = useState<Tab[]>([]);
   const [copied, setCopied] = useState(false);
   const mine = info && info.sessionId === sessionId ? info : null;
-
-  useEffect(() => {
-    if (!mine) return;
-    let stop = false;
-    const poll = () => void call('GET', `/api/shared-browser/${mine.sessionId}/tabs`).then((r) => !stop && r.status === 200 && setTabs(r.body.tabs as Tab[]));
-    poll();
-    const timer = setInterval(poll, 2000);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-  }, [mine]);
-
-  if (!mine) return null;
+  if (!mine && !tabs) return null;
   const copy = async () => {
+    if (!mine) return;
     try {
       await navigator.clipboard.writeText(mine.customerUrl);
       setCopied(true);
@@ -132,28 +123,32 @@ export function SharedBrowserPanel({ sessionId }: { sessionId: string | null }) 
       // No clipboard (insecure context): the field stays selectable.
     }
   };
-  const switchTo = (index: number) => void call('POST', `/api/shared-browser/${mine.sessionId}/tabs/${index}`).then((r) => r.status === 200 && setTabs(r.body.tabs as Tab[]));
   return (
     <section className="panel invite-panel shared-browser-panel" aria-label="Shared browser">
-      <h2 className="panel-title">Invite the customer</h2>
-      <p className="muted invite-hint">The customer opens this link to watch the shared browser with you.</p>
-      <div className="invite-row">
-        <input readOnly aria-label="Customer link" value={mine.customerUrl} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" className="button button-primary button-small" onClick={() => void copy()}>
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      </div>
-      {tabs.length > 0 && (
-        <nav aria-label="Shared browser tabs">
+      {mine && (
+        <>
+          <h2 className="panel-title">Invite the customer</h2>
+          <p className="muted invite-hint">The customer opens this link to see the shared browser with you, and can drive it when you give them control.</p>
+          <div className="invite-row">
+            <input readOnly aria-label="Customer link" value={mine.customerUrl} onFocus={(e) => e.currentTarget.select()} />
+            <button type="button" className="button button-primary button-small" onClick={() => void copy()}>
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+          </div>
+        </>
+      )}
+      {tabs && tabs.length > 0 && (
+        <nav aria-label={s.tabsLabel}>
           <ul className="shared-browser-tabs" role="list">
             {tabs.map((tab) => (
               <li key={tab.index}>
-                <button type="button" className="button button-ghost button-small" aria-current={tab.active ? 'page' : undefined} disabled={tab.active} title={tab.url} onClick={() => switchTo(tab.index)}>
-                  {tab.title || tab.url || 'New tab'}
+                <button type="button" className="button button-ghost button-small" aria-current={tab.active ? 'page' : undefined} disabled={tab.active || !canSwitch} title={tab.url} onClick={() => onSelect(tab.index)}>
+                  {tab.title || tab.url || s.newTab}
                 </button>
               </li>
             ))}
           </ul>
+          {!canSwitch && tabs.length > 1 && <p className="muted form-hint">{s.tabsNeedControl}</p>}
         </nav>
       )}
     </section>

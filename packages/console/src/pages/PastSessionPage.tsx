@@ -5,6 +5,7 @@ import { t } from '../i18n/index.ts';
 import { navigate } from '../router.ts';
 import { ChatMessageList } from '../components/ChatMessageList.tsx';
 import { NotesBox } from '../components/NotesBox.tsx';
+import { ShareButton } from '../components/ShareButton.tsx';
 import { roleTitle } from '../components/ParticipantsList.tsx';
 import { RecordingSection, useRecording } from '../components/RecordingSection.tsx';
 
@@ -59,12 +60,13 @@ export function PastSessionPage({ sessionId, canViewRecordings = false }: { sess
           ) : (
             <ChatMessageList
               live={false}
-              lines={chat.map((m) => ({ key: `m${m.seq}`, name: m.from.name, role: m.from.role, text: m.text, at: m.at, own: false, pending: false }))}
+              lines={chat.map((m) => ({ key: `m${m.seq}`, name: m.from.name, role: m.from.role, text: m.encrypted ? t.e2eeMessage : m.text, at: m.at, own: false, pending: false }))}
             />
           )}
         </section>
         <div className="card">
           <NotesBox sessionId={session.id} initial={notes} />
+          <ShareButton target={{ type: 'session', id: session.id }} />
         </div>
       </div>
     </div>

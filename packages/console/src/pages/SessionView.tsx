@@ -16,12 +16,15 @@ import { ParticipantsList } from '../components/ParticipantsList.tsx';
 import { EndedPanel } from '../components/EndedPanel.tsx';
 import { DrawingToolbar } from '../components/DrawingToolbar.tsx';
 import { ControlBar } from '../components/ControlBar.tsx';
+import { SharedControlBar } from '../components/SharedControlBar.tsx';
 import { NavigationBar } from '../components/NavigationBar.tsx';
 import { NoticeStack } from '../components/NoticeStack.tsx';
 import { ChatPanel } from '../components/ChatPanel.tsx';
 import { InvitePanel } from '../components/InvitePanel.tsx';
 import { SharedBrowserPanel } from './OpenUrlPanel.tsx';
 import { NotesBox } from '../components/NotesBox.tsx';
+import { ShareButton } from '../components/ShareButton.tsx';
+import { E2eeBadge } from '../components/E2eeBadge.tsx';
 import { transportKind } from '../stream-socket.ts';
 
 interface Props {
@@ -45,6 +48,8 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
   const own = ownControl(state.control, state.participantId);
   const inControl = live && own === 'in_control';
   const guest = state.viewer.kind === 'guest';
+  // A shared browser: the customer (a guest) may drive it too (docs/SHARED-BROWSER.md).
+  const shared = state.sharedBrowser !== null;
   const customerSees = live ? describeHostUi(state.hostUi, state.control, state.participantId) : null;
 
   return (
@@ -52,7 +57,8 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
       <div className="session-bar">
         <div className="session-title">
           <span className="session-label">{t.liveSessionLabel}</span>
-          {guest && <span className="badge badge-muted">{t.viewOnly}</span>}
+          {guest && !shared && <span className="badge badge-muted">{t.viewOnly}</span>}
+          {state.policy?.e2ee && <E2eeBadge />}
           {state.page && (
             <span className="session-page" title={state.page.url}>
               <span className="muted">{t.pageLabel}: </span>
@@ -75,19 +81,34 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
           {t.leave}
         </button>
       </div>
-      {!guest && (
+      {(!guest || shared) && (
         <div className="session-tools">
           {tools.draw && <DrawingToolbar tool={tool} onTool={setTool} onClear={() => controller.sendDraw({ kind: 'clear' })} />}
           {tools.navigate && inControl && <NavigationBar key={state.page?.url} currentUrl={state.page?.url ?? ''} onAction={(a) => controller.sendAction(a)} />}
-          <ControlBar
-            control={state.control}
-            selfId={state.participantId}
-            participants={state.participants}
-            canControl={tools.control}
-            disabled={!live}
-            onRequest={() => controller.requestControl()}
-            onRelease={() => controller.releaseControl()}
-          />
+          {shared ? (
+            <SharedControlBar
+              control={state.control}
+              selfId={state.participantId}
+              participants={state.participants}
+              customer={guest}
+              canControl={tools.control}
+              disabled={!live}
+              onRequest={() => controller.requestControl()}
+              onRelease={() => controller.releaseControl()}
+              onHand={(id) => controller.handControl(id)}
+              onDeny={(id) => controller.denyControl(id)}
+            />
+          ) : (
+            <ControlBar
+              control={state.control}
+              selfId={state.participantId}
+              participants={state.participants}
+              canControl={tools.control}
+              disabled={!live}
+              onRequest={() => controller.requestControl()}
+              onRelease={() => controller.releaseControl()}
+            />
+          )}
         </div>
       )}
       <div className="session-body">
@@ -113,7 +134,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
         </div>
         <aside className="session-side">
           <ParticipantsList participants={state.participants} selfId={state.participantId} hostStatus={state.hostStatus} controllerId={state.control.controllerId} />
-          <SharedBrowserPanel sessionId={state.sessionId} />
+          <SharedBrowserPanel sessionId={state.sessionId} tabs={state.sharedBrowser?.tabs ?? null} canSwitch={inControl && tools.navigate} onSelect={(index) => controller.selectTab(index)} />
           {tools.invite && <InvitePanel invite={state.invite} onCreate={() => controller.createInvite()} />}
           {tools.chat && (
             <ChatPanel
@@ -128,6 +149,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
             <details className="notes-details">
               <summary>{t.notesHeading}</summary>
               <NotesBox sessionId={state.sessionId} headingLevel={3} />
+              <ShareButton target={{ type: 'session', id: state.sessionId }} />
             </details>
           )}
         </aside>

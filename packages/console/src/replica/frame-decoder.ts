@@ -2,12 +2,12 @@
  * Turns the binary DOM frames of one session into batches of rrweb events.
  *
  * A keyframe starts a new epoch and is inflated on its own. Each delta of the epoch is inflated
- * on its own with the epoch's rolling window as dictionary (protocol `DeltaWindow`), so deltas
- * must arrive in order, starting right after the keyframe. A delta of another epoch, a gap in `seq`
+ * on its own with the epoch's rolling window as dictionary (protocol `DeltaWindow`) and expanded
+ * from the compact batch form back to rrweb events (`parseEventBatch`), so deltas must arrive in order, starting right after the keyframe. A delta of another epoch, a gap in `seq`
  * or a payload that does not decode means the stream is out of sync: deltas are dropped until
  * the next keyframe, and the caller is asked (once) to request one.
  */
-import { DomStreamInflater, isKeyframe } from '@samepage/protocol';
+import { DomStreamInflater, isKeyframe, parseEventBatch } from '@samepage/protocol';
 
 /** An rrweb event as it travels on the wire; the replica adapter knows the details. */
 export interface ReplicaEvent {
@@ -33,24 +33,9 @@ export interface DecoderStats {
   resyncs: number;
 }
 
-const textDecoder = new TextDecoder();
-
+/** A keyframe is a plain event array; a delta is a compact batch (protocol event-batch.ts). */
 function parseEvents(bytes: Uint8Array): ReplicaEvent[] | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(textDecoder.decode(bytes));
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(value)) return null;
-  const events: ReplicaEvent[] = [];
-  for (const item of value) {
-    if (typeof item !== 'object' || item === null) return null;
-    const e = item as Partial<ReplicaEvent>;
-    if (typeof e.type !== 'number' || typeof e.timestamp !== 'number') return null;
-    events.push(item as ReplicaEvent);
-  }
-  return events;
+  return parseEventBatch(bytes);
 }
 
 export class FrameDecoder {

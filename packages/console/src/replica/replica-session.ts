@@ -7,6 +7,8 @@ import { buildReplicaCsp } from '@samepage/protocol';
 import { FrameDecoder, type DecoderStats, type ReplicaEvent } from './frame-decoder.ts';
 import type { CreateReplicaAdapter, ReplicaAdapter, Rect } from './replica-adapter.ts';
 import { readOverlayChange, type Point, type Viewport, type VisualViewport } from './rrweb-events.ts';
+import { AssetRewriter, type AssetRouting } from './asset-rewriter.ts';
+import { keepAssetRouting } from './asset-proxy-client.ts';
 
 export interface OverlayState {
   viewport: Viewport | null;
@@ -29,6 +31,8 @@ const KEYFRAME_RETRY_MS = 3000;
 const MAX_PENDING_DELTAS = 2000;
 /** How long a click ripple stays in the overlay state. */
 const CLICK_TTL_MS = 700;
+/** The first keyframe waits at most this long for the asset proxy's token. */
+const ASSET_ROUTING_WAIT_MS = 2000;
 
 export class ReplicaSession {
   private readonly decoder = new FrameDecoder();
@@ -41,8 +45,34 @@ export class ReplicaSession {
   private readonly listeners = new Set<() => void>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private clickSeq = 0;
+  private allowedOrigins: readonly string[] = [];
+  /** Asset URLs the agent's browser cannot load go through the server's proxy (asset-rewriter.ts). */
+  private readonly assets = new AssetRewriter(typeof location === 'undefined' ? '' : location.origin, typeof location !== 'undefined' && location.protocol === 'https:');
+  private assetProxyUrl: string | undefined;
+  private awaitingAssetRouting = false;
+  private stopAssetRouting: (() => void) | null = null;
 
   constructor(private readonly requestKeyframe: () => void) {}
+
+  /** Gets (and renews) the session's asset proxy token; the first keyframe waits for it, briefly. */
+  useAssetProxy(sessionId: string): void {
+    this.stopAssetRouting?.();
+    this.awaitingAssetRouting = true;
+    const giveUp = setTimeout(() => this.setAssetRouting(null), ASSET_ROUTING_WAIT_MS);
+    this.stopAssetRouting = keepAssetRouting(sessionId, (routing) => {
+      clearTimeout(giveUp);
+      this.setAssetRouting(routing);
+    });
+  }
+
+  setAssetRouting(routing: AssetRouting | null): void {
+    this.assets.setRouting(routing);
+    this.assetProxyUrl = routing?.proxy;
+    this.contentPolicy = buildReplicaCsp(this.allowedOrigins, this.assetProxyUrl);
+    if (!this.awaitingAssetRouting) return;
+    this.awaitingAssetRouting = false;
+    if (this.adapter && this.pendingKeyframe) this.flushPending();
+  }
 
   /** Feeds one binary frame from the socket. */
   receiveFrame(frame: Uint8Array): void {
@@ -91,7 +121,8 @@ export class ReplicaSession {
 
   /** The site's allowed origins decide what the replica may load (nothing else, ever). */
   setAllowedOrigins(origins: readonly string[]): void {
-    this.contentPolicy = buildReplicaCsp(origins);
+    this.allowedOrigins = origins;
+    this.contentPolicy = buildReplicaCsp(origins, this.assetProxyUrl);
   }
 
   getAdapter(): ReplicaAdapter | null {
@@ -119,6 +150,8 @@ export class ReplicaSession {
 
   dispose(): void {
     this.clearRetry();
+    this.stopAssetRouting?.();
+    this.stopAssetRouting = null;
     this.adapter?.destroy();
     this.adapter = null;
     this.listeners.clear();
@@ -127,12 +160,12 @@ export class ReplicaSession {
   private flushPending(): void {
     const adapter = this.adapter;
     const keyframe = this.pendingKeyframe;
-    if (!adapter || !keyframe) return;
+    if (!adapter || !keyframe || this.awaitingAssetRouting) return;
     this.pendingKeyframe = null;
     const deltas = this.pendingDeltas;
     this.pendingDeltas = [];
     try {
-      adapter.load(keyframe);
+      adapter.load(this.assets.rewrite(keyframe));
     } catch (error) {
       console.warn('[samepage] the replica could not be built:', error);
       this.askForKeyframe();
@@ -145,7 +178,7 @@ export class ReplicaSession {
 
   private applyDelta(events: ReplicaEvent[]): void {
     try {
-      this.adapter?.apply(events);
+      this.adapter?.apply(this.assets.rewrite(events));
     } catch (error) {
       console.warn('[samepage] a change could not be applied:', error);
       this.askForKeyframe();

@@ -10,8 +10,13 @@
  * otherwise build it in a timeout). In sync mode rrweb draws no mouse; the overlay does.
  */
 import { Replayer, type ReplayPlugin } from 'rrweb';
+import { t } from '../i18n/index.ts';
 import type { ReplicaEvent } from './frame-decoder.ts';
 import type { ReplicaAdapter, Rect } from './replica-adapter.ts';
+import { createCanvasFramePlugin } from './replica-canvas.ts';
+import { createFramePlaceholderPlugin } from './replica-frames.ts';
+import { createMediaPlugin, MEDIA_STYLE_RULES } from './replica-media.ts';
+import { createStatePlugin } from './replica-states.ts';
 
 /** Added to blocked elements (rrweb keeps their size as rr_width/rr_height and drops the rest). */
 const BLOCKED_CLASS = 'samepage-blocked';
@@ -21,6 +26,7 @@ export const STYLE_RULES = [
   `.rr-block, .${BLOCKED_CLASS} { background: #d1d5db !important; background-image: none !important; box-sizing: border-box !important; border-radius: 4px; }`,
   // Smooth scrolling in the customer's CSS would make replayed scrolls animate.
   'html, body, * { scroll-behavior: auto !important; }',
+  ...MEDIA_STYLE_RULES,
 ];
 
 /** Marks rebuilt blocked nodes so they paint as grey boxes of their recorded size. */
@@ -72,7 +78,7 @@ export function createRrwebAdapter(root: HTMLElement, contentPolicy: () => strin
         triggerFocus: false,
         pauseAnimation: false,
         insertStyleRules: STYLE_RULES,
-        plugins: [markBlockedNodes],
+        plugins: [markBlockedNodes, createCanvasFramePlugin(), createStatePlugin(), createMediaPlugin(), createFramePlaceholderPlugin(t.frameNotShared)],
       });
       lockDown(replayer, contentPolicy());
       replayer.startLive(Number.MAX_SAFE_INTEGER);

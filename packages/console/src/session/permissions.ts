@@ -30,9 +30,10 @@ export const NO_TOOLS: Tools = {
 
 export type Viewer = { kind: 'agent'; permissions: readonly string[] } | { kind: 'guest' } | { kind: 'unknown' };
 
-export function toolsFor(viewer: Viewer, policy: Pick<SitePolicyPublic, 'allowNavigation'> | null): Tools {
-  // A guest (a friend of the customer) watches and chats, nothing more.
-  if (viewer.kind === 'guest') return { ...NO_TOOLS, chat: true };
+export function toolsFor(viewer: Viewer, policy: Pick<SitePolicyPublic, 'allowNavigation'> | null, sharedBrowser = false): Tools {
+  // A guest (a friend of the customer) watches and chats, nothing more. In a shared browser the
+  // guest is the customer, who may drive it once an agent hands over control (docs/SHARED-BROWSER.md).
+  if (viewer.kind === 'guest') return sharedBrowser ? { ...NO_TOOLS, chat: true, control: true, navigate: policy?.allowNavigation === true } : { ...NO_TOOLS, chat: true };
   if (viewer.kind === 'unknown') return NO_TOOLS;
   const has = (permission: string) => viewer.permissions.includes(permission);
   const control = has('session.control');

@@ -18,6 +18,7 @@ import { openAgentSocket, socketUrl, type AgentSocket } from '../socket.ts';
 import { ReplicaSession } from '../replica/replica-session.ts';
 import { ChatStore } from './chat-store.ts';
 import { controlChangeNotice, failureText, ownControl } from './control-text.ts';
+import { sharedControlNotice } from './shared-control-text.ts';
 import { drawColor } from './drawing-log.ts';
 import { NoticeStore } from './notice-store.ts';
 import { toolsFor, type Tools } from './permissions.ts';
@@ -54,7 +55,7 @@ export class SessionController {
   };
 
   tools(): Tools {
-    return toolsFor(this.state.viewer, this.state.policy);
+    return toolsFor(this.state.viewer, this.state.policy, this.state.sharedBrowser !== null);
   }
 
   /** Opens the socket without joining (the home screen's live lists need it). */
@@ -128,6 +129,21 @@ export class SessionController {
   releaseControl(): void {
     if (ownControl(this.state.control, this.state.participantId) !== 'in_control') return;
     this.send({ type: 'control_release' });
+  }
+
+  /** Shared browser: an agent hands control to the customer (a guest), asked for or not. */
+  handControl(participantId: string): void {
+    if (this.state.phase === 'live' && this.state.sharedBrowser && this.tools().control) this.send({ type: 'control_grant', participantId });
+  }
+
+  /** Shared browser: an agent turns down the customer's request for control. */
+  denyControl(participantId: string): void {
+    if (this.state.phase === 'live' && this.state.sharedBrowser && this.tools().control) this.send({ type: 'control_deny', participantId });
+  }
+
+  /** Shared browser: streams another tab (a control action, so only for whoever is in control). */
+  selectTab(index: number): void {
+    if (this.state.sharedBrowser) this.sendAction({ kind: 'tab', index });
   }
 
   /** Sends an action on the customer's tab; only while this agent is in control. */
@@ -216,6 +232,7 @@ export class SessionController {
     if (!rejoin) {
       this.resetSession();
       this.replica = new ReplicaSession(() => this.send({ type: 'keyframe_request' }));
+      if (!this.guest) this.replica.useAssetProxy(message.sessionId);
       this.chat.reset(message.chat ?? []);
     } else if (message.chat) this.chat.receive(message.chat);
     this.replica?.setAllowedOrigins(message.policy?.navigationOrigins ?? []);
@@ -234,6 +251,7 @@ export class SessionController {
       visitor: message.visitor ?? null,
       cobrowse: null,
       reconnecting: false,
+      sharedBrowser: message.sharedBrowser ?? null,
     });
     this.chat.resync();
   }
@@ -259,7 +277,9 @@ export class SessionController {
         return this.handleError(message.code, message.message, message.fatal);
       case 'control_state': {
         const after = { controllerId: message.controllerId, pending: message.pending };
-        const notice = controlChangeNotice(this.state.control, after, message.reason, this.state.participantId);
+        const notice = this.state.sharedBrowser
+          ? sharedControlNotice(this.state.control, after, message.reason, this.state.participantId, this.state.participants)
+          : controlChangeNotice(this.state.control, after, message.reason, this.state.participantId);
         if (notice) this.notices.push(notice, message.reason === 'released' ? 'info' : 'warn');
         return this.setState({ control: after });
       }
@@ -284,6 +304,8 @@ export class SessionController {
         if (this.state.cobrowse?.visitorId !== message.visitorId) return;
         // On accept the server makes this agent join: `joined` follows and opens the session.
         return this.setState({ cobrowse: message.accepted ? this.state.cobrowse : { visitorId: message.visitorId, status: 'declined' } });
+      case 'browser_tabs':
+        return this.setState({ sharedBrowser: { tabs: message.tabs } });
       case 'notice':
         // Tenant-wide news from the server (e.g. a customer turned away because the plan is full).
         return this.notices.push(message.message, 'warn');
@@ -293,6 +315,7 @@ export class SessionController {
       case 'control_action':
       case 'guest_invite_created':
       case 'cobrowse_requested':
+      case 'availability':
         return; // meant for the customer's tab
       default:
         assertNever(message);

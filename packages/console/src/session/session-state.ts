@@ -1,5 +1,5 @@
 /** The session state the screens render (everything but chat, pointers, drawings and notices). */
-import type { EndedBy, HostStatus, HostUi, Participant, SitePolicyPublic, Visitor, VisitorIdentity } from '@samepage/protocol';
+import type { BrowserTab, EndedBy, HostStatus, HostUi, Participant, SitePolicyPublic, Visitor, VisitorIdentity } from '@samepage/protocol';
 import { NO_CONTROL, type ControlView } from './control-text.ts';
 import type { Viewer } from './permissions.ts';
 
@@ -31,6 +31,8 @@ export interface SessionState {
   cobrowse: { visitorId: string; status: 'waiting' | 'declined' } | null;
   /** The socket dropped during a live session and is being re-established. */
   reconnecting: boolean;
+  /** Set when the session streams a shared browser on the server: its tabs (docs/SHARED-BROWSER.md). */
+  sharedBrowser: { tabs: BrowserTab[] } | null;
 }
 
 export const initialState: SessionState = {
@@ -51,6 +53,7 @@ export const initialState: SessionState = {
   visitors: null,
   cobrowse: null,
   reconnecting: false,
+  sharedBrowser: null,
 };
 
 /** What is kept when a session ends or is left: who the agent is, and the home screen's lists. */

@@ -18,8 +18,9 @@ export function useSessionState(): SessionState {
 
 /** What this console may show, from its permissions and the site's policy. */
 export function useTools(): Tools {
-  const { viewer, policy } = useSessionState();
-  return useMemo(() => toolsFor(viewer, policy), [viewer, policy]);
+  const { viewer, policy, sharedBrowser } = useSessionState();
+  const shared = sharedBrowser !== null;
+  return useMemo(() => toolsFor(viewer, policy, shared), [viewer, policy, shared]);
 }
 
 export function useStore<T>(store: Store<T>): T {

@@ -40,3 +40,4 @@ export {
 export { CustomerPairing, type CustomerPairingState, type CustomerPairingOptions } from './customer-pairing.ts';
 export { AgentPairing, type AgentPairingState, type AgentPairingOptions } from './agent-pairing.ts';
 export { sealVouch, acceptVouch, encodeVouchBody, decodeVouchBody, type Vouch, type VouchFailure, type VouchResult } from './vouch.ts';
+export { APP_BODY_VERSION, encodeAppBody, decodeAppBody, type AppBodyType, type ChatBody, type CtlBody, type CtlResultBody } from './app-bodies.ts';

@@ -11,6 +11,7 @@ import { strFromU8 } from 'fflate';
 import {
   decodeDomFrameHeader,
   DomStreamInflater,
+  parseEventBatch,
   type ChatMessage,
   type ClientMessage,
   type DomFrameHeader,
@@ -130,7 +131,8 @@ export async function startFakeRelay(files: Record<string, { type: string; body:
       lastEpoch = Math.max(lastEpoch, header.epoch);
       const inflated = inflater.inflate(bytes);
       if (!inflated.ok) throw new Error(`frame ${header.seq} did not inflate: ${inflated.reason}`);
-      frames.push({ header, json: strFromU8(inflated.payload) });
+      // Deltas are compact batches (protocol event-batch.ts): tests read them as rrweb events.
+      frames.push({ header, json: JSON.stringify(parseEventBatch(inflated.payload)) });
     });
   });
 

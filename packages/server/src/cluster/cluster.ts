@@ -23,6 +23,8 @@ export interface SessionRecord {
   formerAgents: string[];
   /** Agents and where their sockets are; they keep their participant id when the home moves. */
   members: Array<{ node: string; conn: string; participant: Participant }>;
+  /** End-to-end encrypted sessions: the next member number to give out (numbers are never reused). */
+  e2eeNextMember?: number;
 }
 
 /** A user as sent between nodes: never the password hash. */
@@ -31,7 +33,7 @@ export type WireUser = Omit<UserRecord, 'passwordHash'>;
 /** Messages on a node's own channel `sp:node:<id>`. JSON, except DOM frames (binary, see encodeFrames). */
 export type Envelope =
   /** agent's node → home: this console joins the session (again, with its participant, after a move). */
-  | { t: 'attach'; sid: string; node: string; conn: string; user: WireUser; via: string; ip: string; origin: string; participant?: Participant }
+  | { t: 'attach'; sid: string; node: string; conn: string; user: WireUser; via: string; ip: string; origin: string; participant?: Participant; e2ee?: boolean }
   /** agent's node → home: a message from the console, or its socket closed. */
   | { t: 'msg'; node: string; conn: string; m: ClientMessage }
   | { t: 'close'; node: string; conn: string }
@@ -43,12 +45,16 @@ export type Envelope =
   | { t: 'rehome'; sid: string; home: string };
 
 const FRAME_KIND = 0x01;
+/** A binary frame from a console on another node to the session's home: an encrypted frame (docs/E2EE.md). */
+const UP_FRAME_KIND = 0x02;
 const SESSION_TTL_MS = 24 * 3600 * 1000;
 const ALIVE_TTL_MS = 4000;
 
 export interface ClusterHandlers {
   onEnvelope(envelope: Envelope): void;
   onFrames(conns: string[], frame: Uint8Array): void;
+  /** On the home node: a console on node `node` (socket `conn`) sent this binary frame. */
+  onUpFrame?(node: string, conn: string, frame: Uint8Array): void;
 }
 
 /** This node's place in the cluster: its channel, its heartbeat, and the session records. */
@@ -68,6 +74,10 @@ export class Cluster {
         if (payload[0] === FRAME_KIND) {
           const { conns, frame } = decodeFrames(payload);
           handlers.onFrames(conns, frame);
+        } else if (payload[0] === UP_FRAME_KIND) {
+          const { conns, frame } = decodeFrames(payload);
+          const [node = '', conn = ''] = conns;
+          handlers.onUpFrame?.(node, conn, frame);
         } else handlers.onEnvelope(JSON.parse(payload.toString('utf8')) as Envelope);
       } catch (err) {
         this.log.error({ err }, 'bad cluster message');
@@ -86,6 +96,13 @@ export class Cluster {
   /** One publish per node, however many of its consoles watch the session. */
   sendFrame(node: string, conns: string[], frame: Uint8Array): void {
     this.bus.publish(`sp:node:${node}`, encodeFrames(conns, frame));
+  }
+
+  /** A console's encrypted frame, to its session's home; the frame's bytes are passed on as they are. */
+  sendUpFrame(home: string, conn: string, frame: Uint8Array): void {
+    const payload = encodeFrames([this.nodeId, conn], frame);
+    payload[0] = UP_FRAME_KIND;
+    this.bus.publish(`sp:node:${home}`, payload);
   }
 
   /** A socket on another node, as the session's home sees it. */

@@ -207,6 +207,95 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('recording_chunks_session').on('recording_chunks').columns(['session_id', 'id']).execute();
     },
   },
+  // End-to-end encryption (docs/E2EE.md): which sessions, chat and recordings are ciphertext, the
+  // epoch keys of encrypted recordings wrapped to the tenant's recording key, and that public key.
+  '0006_e2ee': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('sessions').addColumn('e2ee', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('chat_messages').addColumn('encrypted', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('recordings').addColumn('e2ee', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .createTable('recording_keys')
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('epoch', 'bigint', (c) => c.notNull())
+        .addColumn('wrapped', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('recording_keys_pk', ['session_id', 'epoch'])
+        .execute();
+      await db.schema.createIndex('recording_keys_tenant').on('recording_keys').columns(['tenant_id', 'session_id']).execute();
+      await db.schema
+        .createTable('tenant_recording_keys')
+        .addColumn('tenant_id', 'text', (c) => c.primaryKey())
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  // "Leave a message" (async follow-up): threads, their snapshot, and links that share a session or message.
+  '0006_followups': {
+    async up(db: Kysely<any>) {
+      const pg = isPostgres(db);
+      await db.schema
+        .createTable('followups')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('visitor_id', 'text')
+        .addColumn('visitor_name', 'text')
+        .addColumn('visitor_email', 'text')
+        .addColumn('page_url', 'text', (c) => c.notNull())
+        .addColumn('page_title', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('read_at', 'bigint')
+        .addColumn('replied_at', 'bigint')
+        .addColumn('reply_seen_at', 'bigint')
+        .addColumn('snapshot_bytes', 'bigint')
+        .addColumn('live_code', 'text')
+        .addColumn('live_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('followups_tenant_updated').on('followups').columns(['tenant_id', 'updated_at']).execute();
+      await db.schema.createIndex('followups_tenant_visitor').on('followups').columns(['tenant_id', 'visitor_id']).execute();
+      // The visitor's message, agents' replies (shown to the visitor) and notes (never shown).
+      await db.schema
+        .createTable('followup_entries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('followup_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text')
+        .addColumn('author_name', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('followup_entries_thread').on('followup_entries').columns(['tenant_id', 'followup_id', 'at']).execute();
+      // The redacted page snapshot, gzip-compressed rrweb events exactly as the tab sent them.
+      await db.schema
+        .createTable('followup_snapshots')
+        .addColumn('followup_id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('bytes', pg ? 'bytea' : 'blob', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('shares')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('from_user_id', 'text', (c) => c.notNull())
+        .addColumn('from_name', 'text', (c) => c.notNull())
+        .addColumn('to_user_id', 'text')
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('picked_up_at', 'bigint')
+        .addColumn('picked_up_by', 'text')
+        .execute();
+      await db.schema.createIndex('shares_tenant_to').on('shares').columns(['tenant_id', 'to_user_id', 'created_at']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -39,7 +39,9 @@ export interface Database {
     last_error: string | null;
     created_at: number;
   };
-  recordings: { session_id: string; tenant_id: string; site_id: string; started_at: number; ended_at: number | null; size_bytes: Generated<number>; frames: Generated<number> };
+  recordings: { session_id: string; tenant_id: string; site_id: string; started_at: number; ended_at: number | null; size_bytes: Generated<number>; frames: Generated<number>; e2ee: Generated<number> };
+  recording_keys: { tenant_id: string; session_id: string; epoch: number; wrapped: string; created_at: number };
+  tenant_recording_keys: { tenant_id: string; public_key: string; created_at: number };
   recording_chunks: { id: Generated<number>; tenant_id: string; session_id: string; seq: number; at: number; bytes: Buffer };
   auth_sessions: { id: string; tenant_id: string; user_id: string; created_at: number; expires_at: number };
   sites: {
@@ -64,8 +66,43 @@ export interface Database {
     sender_role: string;
     text: string;
     at: number;
+    encrypted: Generated<number>;
   };
   session_notes: { id: string; tenant_id: string; session_id: string; user_id: string; user_name: string; text: string; at: number };
+  followups: {
+    id: string;
+    tenant_id: string;
+    site_id: string;
+    visitor_id: string | null;
+    visitor_name: string | null;
+    visitor_email: string | null;
+    page_url: string;
+    page_title: string;
+    token_hash: string;
+    created_at: number;
+    updated_at: number;
+    read_at: number | null;
+    replied_at: number | null;
+    reply_seen_at: number | null;
+    snapshot_bytes: number | null;
+    live_code: string | null;
+    live_at: number | null;
+  };
+  followup_entries: { id: string; tenant_id: string; followup_id: string; kind: string; user_id: string | null; author_name: string; text: string; at: number };
+  followup_snapshots: { followup_id: string; tenant_id: string; bytes: Buffer; created_at: number };
+  shares: {
+    id: string;
+    tenant_id: string;
+    target_type: string;
+    target_id: string;
+    from_user_id: string;
+    from_name: string;
+    to_user_id: string | null;
+    note: string;
+    created_at: number;
+    picked_up_at: number | null;
+    picked_up_by: string | null;
+  };
   sessions: {
     id: string;
     tenant_id: string;
@@ -75,6 +112,7 @@ export interface Database {
     ended_by: string | null;
     end_reason: string | null;
     visitor: string | null;
+    e2ee: Generated<number>;
   };
   session_participants: {
     id: string;

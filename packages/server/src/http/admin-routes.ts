@@ -4,6 +4,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { schemas } from './admin-schemas.ts';
 import { responses } from './api-schemas.ts';
 import { route, type ApiRoute } from './route-table.ts';
+import { followupsOf } from './followup-routes.ts';
 
 async function roleExists({ admin }: ApiDeps, tenantId: string, key: string): Promise<boolean> {
   return !!BUILT_IN_ROLES[key] || (await admin.listCustomRoles(tenantId)).some((r) => r.key === key);
@@ -161,14 +162,15 @@ export const adminRoutes: ApiRoute[] = [
     path: '/visitors/:id/export',
     permission: 'users.manage',
     tag: 'visitors',
-    summary: "Export everything stored about a visitor id (from Samepage.identify): sessions, chat, notes",
+    summary: "Export everything stored about a visitor id (from Samepage.identify): sessions, chat, notes, left messages",
     response: responses.visitorExport,
     async handle({ caller, deps, params, fail, audit }) {
       const id = params.id ?? '';
       const data = await deps.admin.exportVisitor(caller.tenantId, id);
-      if (data.sessions.length === 0) return fail('not_found', 'No data is stored for this visitor.');
+      const messages = await followupsOf(deps).exportVisitor(caller.tenantId, id);
+      if (data.sessions.length === 0 && messages.length === 0) return fail('not_found', 'No data is stored for this visitor.');
       await audit('visitor.export', { visitorId: id });
-      return data;
+      return { ...data, messages };
     },
   }),
 
@@ -177,11 +179,11 @@ export const adminRoutes: ApiRoute[] = [
     path: '/visitors/:id/data',
     permission: 'users.manage',
     tag: 'visitors',
-    summary: "Delete a visitor's sessions, chat and notes",
+    summary: "Delete a visitor's sessions, chat, notes and left messages",
     response: responses.visitorDeleted,
     async handle({ caller, deps, params, audit }) {
       const id = params.id ?? '';
-      const deleted = await deps.admin.deleteVisitor(caller.tenantId, id);
+      const deleted = { ...(await deps.admin.deleteVisitor(caller.tenantId, id)), messages: await followupsOf(deps).deleteVisitor(caller.tenantId, id) };
       await audit('visitor.delete', { visitorId: id, deleted });
       return { deleted };
     },

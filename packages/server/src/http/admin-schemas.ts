@@ -44,6 +44,8 @@ const siteSchema = v.strictObject({
       allowGuests: v.optional(v.boolean()),
       recordSessions: v.optional(v.boolean()),
       allowCustomerStart: v.optional(v.boolean()),
+      /** End-to-end encryption for new sessions of the site (docs/E2EE.md). */
+      e2ee: v.optional(v.boolean()),
       /** The widget theme; replaces the saved theme as a whole (null removes it). */
       theme: v.optional(v.nullable(siteThemeBody)),
     }),

@@ -28,6 +28,7 @@ export const shapes = {
       allowGuests: v.boolean(),
       recordSessions: v.boolean(),
       allowCustomerStart: v.boolean(),
+      e2ee: v.boolean(),
       theme: v.optional(
         v.object({
           brandColor: v.optional(str),
@@ -50,15 +51,18 @@ export const shapes = {
     agents: v.array(str),
     messageCount: v.number(),
     live: v.optional(v.boolean()),
+    /** The session was end-to-end encrypted: its chat is stored as ciphertext (`encrypted: true`). */
+    e2ee: v.optional(v.boolean()),
   }),
-  chatMessage: v.object({ seq: v.number(), id: str, clientId: str, from: v.object({ participantId: str, name: str, role: str }), text: str, at: ms }),
+  /** `encrypted: true`: `text` is the base64 of the encrypted frame (end-to-end encrypted session), unreadable to the server. */
+  chatMessage: v.object({ seq: v.number(), id: str, clientId: str, from: v.object({ participantId: str, name: str, role: str }), text: str, at: ms, encrypted: v.optional(v.boolean()) }),
   note: v.object({ id: str, userId: str, userName: str, text: str, at: ms }),
   participant: v.object({ id: str, name: str, role: str, joinedAt: ms, leftAt: msOrNull }),
   visitor: v.object({ visitorId: str, siteId: str, siteName: str, identity: v.optional(v.unknown()), page: v.object({ url: str, title: str }), since: ms, inSession: v.boolean() }),
   auditEntry: v.object({ id: v.number(), at: ms, tenantId: str, actorType: str, actorId: strOrNull, action: str, sessionId: strOrNull, detail: v.record(str, v.unknown()) }),
   token: v.object({ id: str, tenantId: str, name: str, permissions: v.array(v.picklist(PERMISSIONS)), createdAt: ms, lastUsedAt: msOrNull, revokedAt: msOrNull }),
   webhook: v.object({ id: str, tenantId: str, url: str, events: v.array(v.picklist(EVENT_TYPES)), createdAt: ms, disabled: v.boolean() }),
-  recording: v.object({ sessionId: str, siteId: str, siteName: str, startedAt: ms, endedAt: msOrNull, durationMs: v.number(), sizeBytes: v.number(), frames: v.number() }),
+  recording: v.object({ sessionId: str, siteId: str, siteName: str, startedAt: ms, endedAt: msOrNull, durationMs: v.number(), sizeBytes: v.number(), frames: v.number(), e2ee: v.optional(v.boolean()) }),
   delivery: v.object({ id: str, event: str, attempts: v.number(), nextAttemptAt: msOrNull, deliveredAt: msOrNull, lastStatus: v.nullable(v.number()), lastError: strOrNull, createdAt: ms }),
 };
 
@@ -83,8 +87,8 @@ export const responses = {
   notes: v.object({ notes: v.array(shapes.note) }),
   note: v.object({ note: shapes.note }),
   visitors: v.object({ visitors: v.array(shapes.visitor) }),
-  visitorExport: v.object({ visitorId: str, sessions: v.array(v.unknown()), chat: v.array(v.unknown()), notes: v.array(v.unknown()), recordings: v.array(v.object({ sessionId: str, events: v.array(v.unknown()) })) }),
-  visitorDeleted: v.object({ deleted: v.object({ sessions: v.number(), chat: v.number(), notes: v.number(), recordings: v.number() }) }),
+  visitorExport: v.object({ visitorId: str, sessions: v.array(v.unknown()), chat: v.array(v.unknown()), notes: v.array(v.unknown()), recordings: v.array(v.object({ sessionId: str, events: v.array(v.unknown()) })), messages: v.array(v.unknown()) }),
+  visitorDeleted: v.object({ deleted: v.object({ sessions: v.number(), chat: v.number(), notes: v.number(), recordings: v.number(), messages: v.number() }) }),
   recordings: v.object({ recordings: v.array(shapes.recording) }),
   recording: v.object({
     recording: v.object({ ...shapes.recording.entries, allowedOrigins: v.array(str), eventsStartAt: ms, eventsEndAt: ms, events: v.number(), skippedFrames: v.number() }),

@@ -10,9 +10,12 @@ import { recordingRoutes } from './recording-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { tenantRoutes } from './tenant-routes.ts';
 import { sharedBrowserRoutes } from '../shared-browser/routes.ts';
+import { e2eeRoutes } from './e2ee-routes.ts';
+import { followupRoutes } from './followup-routes.ts';
+import { shareRoutes } from './share-routes.ts';
 
 /** Every route of both surfaces; each says where it is served. */
-export const API_ROUTES: ApiRoute[] = [...sessionRoutes, ...recordingRoutes, ...adminRoutes, ...tenantRoutes, ...integrationRoutes, ...sharedBrowserRoutes];
+export const API_ROUTES: ApiRoute[] = [...sessionRoutes, ...recordingRoutes, ...adminRoutes, ...tenantRoutes, ...integrationRoutes, ...sharedBrowserRoutes, ...e2eeRoutes, ...followupRoutes, ...shareRoutes];
 
 /**
  * The console's API under /api (login cookie + CSRF header) and the public API under /api/v1

@@ -17,6 +17,7 @@ import { sendError } from './errors.ts';
 import { resolveInside, sendFile } from './static-files.ts';
 import { registerStreamTransport } from './stream-transport.ts';
 import { registerMetricsRoute } from './metrics.ts';
+import { registerFollowupPublic } from './followup-public.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packagesDir = path.resolve(here, '../../..');
@@ -99,10 +100,16 @@ export function buildApp({ config, store, collab, admin, tenants, api, relay, lo
   registerAuthRoutes(app, config, store);
   const guard = createGuard(store, collab);
   registerApi(app, { config, store, collab, admin, tenants, api, relay }, guard);
+  registerFollowupPublic(app, { config, store, collab, admin, tenants, api, relay });
   registerReplicaCspRoute(app, guard, store);
 
   app.get('/sdk.js', async (_request, reply) => {
     const sent = await sendFile(reply, path.join(SDK_DIST, 'sdk.js'), { cacheControl: 'public, max-age=300', headers: { 'access-control-allow-origin': '*' } });
+    if (!sent) return sendError(reply, 'not_found', 'The SDK is not built; run npm run build.');
+  });
+  // The SHA-384 Subresource Integrity hashes of this build's SDK bundles (docs/SECURITY.md, "Code delivery").
+  app.get('/sdk/integrity.json', async (_request, reply) => {
+    const sent = await sendFile(reply, path.join(SDK_DIST, 'sri.json'), { cacheControl: 'no-cache', headers: { 'access-control-allow-origin': '*' } });
     if (!sent) return sendError(reply, 'not_found', 'The SDK is not built; run npm run build.');
   });
   app.get('/sdk/*', async (request, reply) => {

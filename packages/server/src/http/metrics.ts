@@ -71,8 +71,16 @@ export function createMetrics(relay: Relay): Registry {
   return registry;
 }
 
+const registries = new WeakMap<FastifyInstance, Registry>();
+
+/** The registry behind an app's /metrics, for parts registered later (the asset proxy's gauges). */
+export function metricsRegistryOf(app: FastifyInstance): Registry | null {
+  return registries.get(app) ?? null;
+}
+
 export function registerMetricsRoute(app: FastifyInstance, relay: Relay): void {
   const registry = createMetrics(relay);
+  registries.set(app, registry);
   app.get('/metrics', async (_request, reply) => {
     const body = await registry.metrics();
     return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(body);

@@ -34,7 +34,7 @@ async function storedMarkers(deps: ApiDeps, tenantId: string, sessionId: string)
   const userNames = new Map((await deps.admin.listUsers(tenantId)).map((u) => [u.id, u.name]));
   const nameOf = (participantId: unknown, userId: string | null) =>
     participants.find((p) => p.id === participantId)?.name ?? (userId ? userNames.get(userId) : undefined) ?? (participantId === 'host' ? 'Customer' : 'an agent');
-  const markers: RecordingMarker[] = chat.map((m) => ({ kind: 'chat', at: m.at, label: m.text, detail: { from: m.from.name, role: m.from.role, seq: m.seq } }));
+  const markers: RecordingMarker[] = chat.map((m) => ({ kind: 'chat', at: m.at, label: m.encrypted ? 'Encrypted message' : m.text, detail: { from: m.from.name, role: m.from.role, seq: m.seq } }));
   for (const entry of audit) {
     const verb = CONTROL_ACTIONS[entry.action];
     if (!verb) continue;
@@ -96,7 +96,9 @@ export const recordingRoutes: ApiRoute[] = [
     response: v.array(v.object({ type: v.number(), timestamp: v.number(), data: v.unknown() })),
     async handle({ caller, deps, params, fail, audit, request, reply }) {
       const sessionId = params.sessionId ?? '';
-      if (!(await recordings(deps).get(caller.tenantId, sessionId))) return fail('not_found', 'No recording of that session.');
+      const recording = await recordings(deps).get(caller.tenantId, sessionId);
+      if (!recording) return fail('not_found', 'No recording of that session.');
+      if (recording.e2ee) return fail('e2ee_feature_off', 'This recording is end-to-end encrypted: the server cannot turn it into events. Fetch /recordings/:sessionId/encrypted and decrypt it with the tenant’s recording key.');
       const { events } = await loadRecording(deps, caller.tenantId, sessionId);
       await audit('recording.view', { part: 'events' }, sessionId);
       const json = Buffer.from(JSON.stringify(events));

@@ -10,6 +10,7 @@ import { SessionLink } from './session-link.ts';
 import type { SessionRecord } from '../cluster/cluster.ts';
 import type { MessageHandler, Relay } from './relay.ts';
 import { assertNever } from './session-state.ts';
+import { isE2eeFrame, routeE2eeFrame } from './e2ee-router.ts';
 
 /** An agent's console: authenticated by its login cookie; in at most one session at a time. */
 export class AgentHandler implements MessageHandler {
@@ -20,6 +21,8 @@ export class AgentHandler implements MessageHandler {
   private lastResyncAt = 0;
   /** Set instead of `session` when the session's home is another node. */
   private link: SessionLink | null = null;
+  /** The console said in its hello that it speaks end-to-end encryption; only then may it join encrypted sessions. */
+  e2ee = false;
 
   constructor(
     private readonly relay: Relay,
@@ -107,13 +110,24 @@ export class AgentHandler implements MessageHandler {
       case 'host_unload':
       case 'host_visibility':
       case 'cobrowse_answer':
+      case 'e2ee_recording_key':
         return this.peer.fail('unexpected_message', `An agent may not send ${message.type}.`);
       default:
         return assertNever(message);
     }
   }
 
-  onBinary(): void {
+  /** Agents send binary frames only in end-to-end encrypted sessions: chat, control, pairing (e2ee-router.ts). */
+  onBinary(frame: Uint8Array): void {
+    if (this.pending) return this.peer.fail('unexpected_message', 'Wait for the welcome before sending frames.');
+    if (this.link) return this.link.forwardFrame(frame);
+    const session = this.session;
+    const member = this.member;
+    if (session?.e2ee && member) {
+      if (!isE2eeFrame(frame)) return this.peer.fail('e2ee_plaintext_refused', 'This session is end-to-end encrypted: agents send encrypted frames only.');
+      return routeE2eeFrame(this.relay, session, { kind: 'member', member }, frame);
+    }
+    if (isE2eeFrame(frame)) return this.peer.fail('e2ee_not_enabled');
     this.peer.fail('unexpected_message', 'Agents do not send DOM frames.');
   }
 
@@ -178,6 +192,7 @@ export class AgentHandler implements MessageHandler {
     const link = new SessionLink(this.relay, this.peer, this.user, sessionId, record.home, () => {
       if (this.link === link) this.link = null;
     });
+    link.e2ee = this.e2ee;
     this.link = link;
     link.open(via, participant);
   }
@@ -191,6 +206,7 @@ export class AgentHandler implements MessageHandler {
     const link = new SessionLink(this.relay, this.peer, this.user, session.id, home, () => {
       if (this.link === link) this.link = null;
     });
+    link.e2ee = this.e2ee;
     this.link = link;
     link.open('failover', member.participant);
   }
@@ -224,7 +240,11 @@ export class AgentHandler implements MessageHandler {
     this.link?.leave();
     const role = this.role;
     if (!role) return;
-    const participant = keep ?? { id: newId('par'), name: this.user.name, role: 'agent' as const, color: session.nextColor(), title: role.title };
+    if (session.e2ee && !this.e2ee) return this.peer.fail('e2ee_required', 'This session is end-to-end encrypted and this console does not support it; reload the console.');
+    if (session.e2ee?.full) return this.peer.fail('e2ee_feature_off', 'This encrypted session has run out of member numbers.');
+    const base = keep ?? { id: newId('par'), name: this.user.name, role: 'agent' as const, color: session.nextColor(), title: role.title };
+    // Encrypted sessions: the agent's member number for the sender/to fields of its frames.
+    const participant = session.e2ee ? { ...base, member: session.e2ee.assign(base.id, keep?.member) } : base;
     const member: Member = { participant, peer: this.peer, userId: this.user.id, roleKey: this.user.role, permissions: new Set(role.permissions) };
     session.members.set(participant.id, member);
     session.formerAgents.add(this.user.id);
@@ -273,6 +293,7 @@ export class AgentHandler implements MessageHandler {
     this.member = null;
     this.peer.stopFlow();
     session.members.delete(member.participant.id);
+    if (member.participant.member !== undefined) session.e2ee?.release(member.participant.member);
     if (session.ended) return;
     session.apply({ type: 'agent_left' });
     const controlChange = session.control.left(member.participant.id);

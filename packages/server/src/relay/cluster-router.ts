@@ -29,7 +29,11 @@ export class ClusterRouter {
   start(): Promise<void> {
     this.watchdog = setInterval(() => void this.watchHomes(), 1000);
     this.watchdog.unref();
-    return this.relay.cluster.start({ onEnvelope: (e) => this.onEnvelope(e), onFrames: (conns, frame) => this.onFrames(conns, frame) });
+    return this.relay.cluster.start({
+      onEnvelope: (e) => this.onEnvelope(e),
+      onFrames: (conns, frame) => this.onFrames(conns, frame),
+      onUpFrame: (node, conn, frame) => this.mirrors.get(`${node}/${conn}`)?.onBinary(frame),
+    });
   }
 
   stop(): void {
@@ -74,6 +78,7 @@ export class ClusterRouter {
     const peer = new Peer(e.conn, this.relay.cluster.remoteSocket(e.node, e.conn), e.ip, null, e.origin, e.node);
     const log = this.relay.deps.log.child({ connId: e.conn, node: e.node, userId: e.user.id, tenantId: e.user.tenantId });
     const mirror = new AgentHandler(this.relay, peer, { ...e.user, passwordHash: '' }, log);
+    mirror.e2ee = e.e2ee === true;
     this.mirrors.set(key, mirror);
     mirror.startMirror(() => {
       const session = this.relay.sessions.get(e.sid);
@@ -104,6 +109,7 @@ export class ClusterRouter {
       startedAt: session.startedAt,
       formerAgents: [...session.formerAgents],
       members,
+      ...(session.e2ee ? { e2eeNextMember: session.e2ee.next } : {}),
     };
     this.relay.cluster.saveSession(session.id, record);
   }
@@ -129,6 +135,7 @@ export class ClusterRouter {
     session.page = record.page;
     session.controlRoles = record.controlRoles;
     for (const id of record.formerAgents) session.formerAgents.add(id);
+    if (record.e2eeNextMember !== undefined) session.e2ee?.continueFrom(record.e2eeNextMember);
     this.relay.sessions.set(session.id, session);
     this.save(session);
     const self = this.relay.cluster.nodeId;

@@ -54,6 +54,14 @@ export class CodeBook {
     return { ok: true, sessionId: entry.sessionId, tenantId: entry.tenantId };
   }
 
+  /** The session of a code that is still valid, without spending it (a follow-up links to it); null otherwise. */
+  async peek(code: string): Promise<{ sessionId: string; tenantId: string } | null> {
+    const raw = await this.bus.getValue(`sp:code:${code}`);
+    const entry = raw ? (JSON.parse(raw) as Entry) : null;
+    if (!entry || entry.expiresAt <= this.now() || (await this.bus.getValue(`sp:code-used:${code}`)) !== null) return null;
+    return { sessionId: entry.sessionId, tenantId: entry.tenantId };
+  }
+
   /** Voids every code this node issued for a session, e.g. when it ends. */
   async revokeSession(sessionId: string): Promise<void> {
     const codes = this.issued.get(sessionId) ?? [];

@@ -4,6 +4,7 @@ import type { AuditActor } from '../store.ts';
 import { HOST_PARTICIPANT_ID, type LiveSession, type Member } from './live-session.ts';
 import type { Peer } from './peer.ts';
 import type { Relay } from './relay.ts';
+import { routeSharedBrowser } from '../shared-browser/shared-control.ts';
 
 /** Who sent a collaboration message: the customer's tab, or a member (agent or guest). */
 export type Sender = { kind: 'host'; peer: Peer } | { kind: 'member'; member: Member };
@@ -42,6 +43,9 @@ const COLLAB_TYPES = new Set<string>([
   'guest_invite_create',
 ]);
 
+/** Messages that carry what E2EE protects; in an encrypted session they travel as encrypted frames (chat, ctl, ctl_result). */
+const PLAINTEXT_IN_E2EE = new Set<string>(['chat_send', 'control_action', 'control_result']);
+
 export function isCollabMessage(message: ClientMessage): message is CollabMessage {
   return COLLAB_TYPES.has(message.type);
 }
@@ -54,6 +58,8 @@ export class CollabRouter {
   constructor(private readonly relay: Relay) {}
 
   handle(session: LiveSession, sender: Sender, message: CollabMessage): void {
+    // A shared browser's host is a page, not a person: its control rules are its own.
+    if (session.sharedBrowser && routeSharedBrowser(this.relay, session, sender, message)) return;
     const peer = sender.kind === 'host' ? sender.peer : sender.member.peer;
     const pid = sender.kind === 'host' ? HOST_PARTICIPANT_ID : sender.member.participant.id;
     const isAgent = sender.kind === 'member' && sender.member.participant.role === 'agent';
@@ -68,6 +74,9 @@ export class CollabRouter {
       peer.fail('permission_denied', `Your role does not allow this (${permission}).`);
       return false;
     };
+    if (session.e2ee && PLAINTEXT_IN_E2EE.has(message.type)) {
+      return peer.fail('e2ee_plaintext_refused', `This session is end-to-end encrypted: ${message.type} must be sent as an encrypted frame.`);
+    }
     const actor: AuditActor = sender.kind === 'host' ? { type: 'customer', id: null } : { type: 'user', id: sender.member.userId };
     const audit = (action: string, detail: Record<string, unknown> = {}) =>
       this.relay.deps.store.audit(session.tenantId, actor, action, session.id, detail).catch((err: unknown) => session.log.error({ err }, 'could not audit'));
@@ -151,7 +160,7 @@ export class CollabRouter {
         session.toEveryone({ type: 'chat_typing', participantId: pid, typing: message.typing }, pid);
         return;
       case 'chat_sync':
-        peer.sendMessage({ type: 'chat_history', messages: session.chat.after(message.afterSeq) });
+        peer.sendMessage({ type: 'chat_history', messages: session.e2ee ? [] : session.chat.after(message.afterSeq) });
         return;
       case 'draw': {
         if (!need('session.draw')) return;
@@ -180,6 +189,7 @@ export class CollabRouter {
       case 'guest_invite_create': {
         if (!hostOnly()) return;
         if (!session.policy.allowGuests) return peer.fail('permission_denied', 'Inviting a friend is not allowed on this site.');
+        if (session.e2ee) return peer.fail('e2ee_feature_off', 'Inviting a friend is off in end-to-end encrypted sessions.');
         const invite = this.relay.guestInvites.issue(session.id, session.tenantId);
         peer.sendMessage({ type: 'guest_invite_created', url: `${peer.serverOrigin}/console/watch/${invite.token}`, expiresAt: invite.expiresAt });
         void audit('session.guest_invite_created');

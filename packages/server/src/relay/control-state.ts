@@ -36,6 +36,16 @@ export class ControlState {
     return { ok: true, reason: 'revoked' };
   }
 
+  /**
+   * Gives control straight to a participant, whoever held it (shared browser: the agents decide,
+   * shared-browser/shared-control.ts). Its own waiting request, if any, is answered by this.
+   */
+  assign(participantId: string): ControlChange {
+    this.pending.delete(participantId);
+    this.controllerId = participantId;
+    return { ok: true, reason: 'granted' };
+  }
+
   release(participantId: string): ControlChange {
     if (this.controllerId !== participantId) return { ok: false, reason: 'You are not in control.' };
     this.controllerId = null;

@@ -10,7 +10,13 @@ export interface EventData {
   'session.ended': { sessionId: string; siteId: string; endedBy: string; reason: string; startedAt: number; endedAt: number };
   'participant.joined': { sessionId: string; participant: { id: string; name: string; role: string; userId: string | null }; via: string };
   'control.granted': { sessionId: string; participant: { id: string; name: string } };
-  'message.created': { sessionId: string; message: { id: string; seq: number; from: { participantId: string; name: string; role: string }; text: string; at: number } };
+  /** A chat message in a session; or, with `followupId` and sessionId null, a "Leave a message" message or an agent's reply to it. */
+  'message.created': {
+    sessionId: string | null;
+    followupId?: string;
+    /** In an end-to-end encrypted session, metadata only: `text` is null and `encrypted` is true. */
+    message: { id: string; seq: number; from: { participantId: string; name: string; role: string }; text: string | null; encrypted?: boolean; at: number };
+  };
 }
 
 export interface EventSink {

@@ -45,9 +45,18 @@ export interface ViewerFlowOptions {
   resync(): number | null;
 }
 
-/** Byte 1 of a DOM frame header is its flags; 1 = KEYFRAME (docs/PROTOCOL.md). */
+/**
+ * Byte 1 of a DOM frame header is its flags; 1 = KEYFRAME (docs/PROTOCOL.md). An end-to-end
+ * encrypted frame (kind 2) has its type in byte 2; 1 = dom_keyframe (docs/E2EE.md).
+ */
 function isKeyframeBytes(frame: Uint8Array): boolean {
+  if (frame[0] === 0x02) return frame.byteLength >= 20 && frame[2] === 0x01;
   return frame.byteLength >= 12 && ((frame[1] ?? 0) & 1) === 1;
+}
+
+/** DOM frames may be dropped for a slow viewer (it is resynchronised later); encrypted chat, control, keys and pairing may not. */
+export function isDroppable(frame: Uint8Array): boolean {
+  return frame[0] !== 0x02 || frame[2] === 0x01 || frame[2] === 0x02;
 }
 
 /** How often a behind viewer's buffer is checked for the low-water mark. */

@@ -65,6 +65,7 @@ export function validSamples(siteKey: string): Array<Record<string, unknown>> {
     { type: 'visitors_subscribe' },
     { type: 'cobrowse_request', visitorId: 'vis_1' },
     { type: 'cobrowse_answer', requestId: 'req_1', accepted: true },
+    { type: 'e2ee_recording_key', epoch: 1, wrapped: 'AAAA' },
   ];
 }
 

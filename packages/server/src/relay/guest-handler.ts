@@ -51,6 +51,11 @@ export class GuestHandler implements MessageHandler {
       return;
     }
     if (message.type === 'leave') return this.peer.close(1000, 'left');
+    // In a shared browser the guest is the customer, who may ask for control and drive it (shared-control.ts).
+    if (session.sharedBrowser && (message.type === 'control_request' || message.type === 'control_release' || message.type === 'control_action')) {
+      this.relay.collab.handle(session, { kind: 'member', member }, message);
+      return;
+    }
     if (isCollabMessage(message)) return this.peer.fail('permission_denied', 'Guests can watch and chat only.');
     this.peer.fail('unexpected_message', `A guest may not send ${message.type}.`);
   }
@@ -65,7 +70,12 @@ export class GuestHandler implements MessageHandler {
     if (!session || !member) return;
     this.peer.stopFlow();
     session.members.delete(member.participant.id);
-    if (!session.ended) session.toEveryone({ type: 'participant_left', participantId: member.participant.id, reason: 'left' });
+    if (!session.ended) {
+      // A customer in a shared browser may hold control or wait for it (shared-control.ts).
+      const controlChange = session.control.left(member.participant.id);
+      session.toEveryone({ type: 'participant_left', participantId: member.participant.id, reason: 'left' });
+      if (controlChange) session.announceControl(controlChange.reason);
+    }
     this.relay.deps.store.recordParticipantLeave(session.tenantId, member.participant.id).catch(() => undefined);
   }
 }

@@ -9,6 +9,7 @@ import { LiveSession } from './live-session.ts';
 import type { Peer } from './peer.ts';
 import type { MessageHandler, Relay } from './relay.ts';
 import { assertNever } from './session-state.ts';
+import { isE2eeFrame, routeE2eeFrame, storeRecordingKey } from './e2ee-router.ts';
 
 /** Sends a DOM frame to every viewer: directly to local sockets, once per other node over the bus. */
 function broadcastFrame(relay: Relay, session: LiveSession, frame: Uint8Array): void {
@@ -56,6 +57,7 @@ export class HostHandler implements MessageHandler {
     const site = await this.relay.deps.store.findSiteByKey(hello.siteKey);
     if (!site) return this.peer.fail('unknown_site_key');
     if (!isOriginAllowed(this.peer.origin, site.allowedOrigins, this.req, this.relay.deps.config.trustProxy)) return this.peer.fail('origin_not_allowed');
+    if (site.policy.e2ee && hello.e2ee !== true) return this.peer.fail('e2ee_required');
     this.site = site;
     this.policy = await this.relay.publicPolicy(site, this.peer);
     this.log = this.log.child({ tenantId: site.tenantId, siteId: site.id });
@@ -91,7 +93,7 @@ export class HostHandler implements MessageHandler {
       connId: this.peer.connId,
       redaction: this.site?.redaction,
       policy: this.policy ?? undefined,
-      resumed: { sessionId: session.id, participants: session.participants(), nextEpoch: session.cache.currentEpoch + 1, nextSeq: session.cache.nextSeq },
+      resumed: { sessionId: session.id, participants: session.participants(), nextEpoch: Math.max(session.cache.currentEpoch, session.e2ee?.gate.epoch ?? -1) + 1, nextSeq: session.cache.nextSeq },
     });
     this.peer.sendMessage({ type: 'control_state', ...session.control.snapshot(), reason: 'resumed' });
     session.sendHostStatus();
@@ -131,6 +133,8 @@ export class HostHandler implements MessageHandler {
         if (this.session?.apply({ type: 'host_visibility', visible: message.visible, idle: message.idle }) || uiChanged) this.session?.sendHostStatus();
         return;
       }
+      case 'e2ee_recording_key':
+        return storeRecordingKey(this.relay, this.session, this.peer, message.epoch, message.wrapped);
       case 'host_hello':
       case 'agent_hello':
       case 'guest_hello':
@@ -194,7 +198,7 @@ export class HostHandler implements MessageHandler {
     this.relay.clusterRouter.save(session);
     this.peer.sendMessage({ type: 'session_created', sessionId: id, code, expiresAt, resumeToken: session.resumeToken });
     this.log.info({ viaRequest: !!request }, 'session started');
-    store.recordSessionStart({ id, tenantId: site.tenantId, siteId: site.id, visitor: session.visitor }).catch((err: unknown) => this.log.error({ err }, 'could not record session start'));
+    store.recordSessionStart({ id, tenantId: site.tenantId, siteId: site.id, visitor: session.visitor, e2ee: session.e2ee !== null }).catch((err: unknown) => this.log.error({ err }, 'could not record session start'));
     store.audit(site.tenantId, { type: 'customer', id: null }, 'session.start', id, { siteId: site.id, viaRequest: !!request }).catch((err: unknown) => this.log.error({ err }, 'could not audit'));
     this.relay.events.emit(site.tenantId, 'session.started', { sessionId: id, siteId: site.id, startedAt: session.startedAt, page: session.page, visitor: session.visitor ?? null });
     request?.onSession?.(id);
@@ -215,6 +219,11 @@ export class HostHandler implements MessageHandler {
     const session = this.session;
     if (!session || session.ended) return this.peer.fail('unexpected_message', 'Start a session before sending DOM frames.');
     if (session.host !== this.peer) return;
+    if (session.e2ee || isE2eeFrame(frame)) {
+      if (!session.e2ee) return this.peer.fail('e2ee_not_enabled');
+      if (!isE2eeFrame(frame)) return this.peer.fail('e2ee_plaintext_refused', 'This session is end-to-end encrypted: plaintext DOM frames are refused.');
+      return routeE2eeFrame(this.relay, session, { kind: 'host', peer: this.peer }, frame);
+    }
     const verdict = session.cache.accept(frame);
     if (!verdict.ok) return this.peer.fail('bad_frame', verdict.reason);
     broadcastFrame(this.relay, session, frame);

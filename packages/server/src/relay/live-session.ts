@@ -1,9 +1,11 @@
 import type { HostUi, Participant, Permission, ServerMessage, ServerMessageOf, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
 import type { Logger } from 'pino';
 import type { Store } from '../store.ts';
+import type { SharedBrowserHandle } from '../shared-browser/shared-control.ts';
 import { ChatLog } from './chat-log.ts';
 import { ControlState } from './control-state.ts';
 import { FrameCache } from './frame-cache.ts';
+import { E2eeSession } from './e2ee-session.ts';
 import { newSessionFlowStats } from './flow.ts';
 import { createRecordingStore } from '../recording-store.ts';
 import { SessionRecorder } from './session-recorder.ts';
@@ -45,10 +47,17 @@ export class LiveSession {
   /** What the customer's widget shows, as last reported (host_visibility.ui). */
   hostUi: HostUi | undefined;
   visitor: VisitorIdentity | undefined;
+  /**
+   * Set when the host is a shared browser on this server (shared-browser/): nobody sits at it, so
+   * the people in the session decide who controls it (shared-browser/shared-control.ts). Its tabs.
+   */
+  sharedBrowser: SharedBrowserHandle | null = null;
   /** Role keys allowed to ask for control (site policy); empty means any role with session.control. */
   controlRoles: string[] = [];
   /** Stores the DOM stream when the site's policy records sessions (policy.recorded). */
   readonly recorder: SessionRecorder | null;
+  /** Set when the site's policy turns end-to-end encryption on (e2ee-router.ts); null otherwise. */
+  readonly e2ee: E2eeSession | null;
   private graceTimer: NodeJS.Timeout | null = null;
   private colorIndex = 0;
 
@@ -65,8 +74,10 @@ export class LiveSession {
     private readonly onEnded: (session: LiveSession) => void,
   ) {
     this.host = host;
-    this.cache = new FrameCache(maxCacheBytes);
-    this.recorder = policy.recorded ? new SessionRecorder(createRecordingStore(store.db), { tenantId, sessionId: id, siteId, startedAt: this.startedAt }, log) : null;
+    this.e2ee = policy.e2ee ? new E2eeSession(maxCacheBytes) : null;
+    this.cache = this.e2ee ? this.e2ee.cache : new FrameCache(maxCacheBytes);
+    const owner = { tenantId, sessionId: id, siteId, startedAt: this.startedAt, ...(this.e2ee ? { e2ee: true } : {}) };
+    this.recorder = policy.recorded ? new SessionRecorder(createRecordingStore(store.db), owner, log) : null;
   }
 
   get ended(): boolean {
@@ -93,7 +104,7 @@ export class LiveSession {
   }
 
   hostParticipant(): Participant {
-    return { id: HOST_PARTICIPANT_ID, name: this.visitor?.name || 'Customer', role: 'host', color: '#16a34a' };
+    return { id: HOST_PARTICIPANT_ID, name: this.visitor?.name || 'Customer', role: 'host', color: '#16a34a', ...(this.e2ee ? { member: 0 } : {}) };
   }
 
   participants(): Participant[] {
@@ -126,10 +137,12 @@ export class LiveSession {
       page: this.page,
       participants: this.participants(),
       control: this.control.snapshot(),
-      chat: this.chat.all(),
+      // Encrypted chat is history for the record only: a newcomer could not read it anyway.
+      chat: this.e2ee ? [] : this.chat.all(),
       ...(forGuest ? {} : { visitor: this.visitor }),
       policy: this.policy,
       ...(this.hostUi ? { hostUi: this.hostUi } : {}),
+      ...(this.sharedBrowser ? { sharedBrowser: { tabs: this.sharedBrowser.tabs } } : {}),
     };
   }
 

@@ -1,5 +1,5 @@
 import { ERRORS, encodeMessage, type ErrorCode, type ServerMessage } from '@samepage/protocol';
-import { ViewerFlow, type ViewerFlowOptions } from './flow.ts';
+import { ViewerFlow, isDroppable, type ViewerFlowOptions } from './flow.ts';
 
 /** The small slice of a WebSocket the relay needs; tests can pass their own. */
 export interface PeerSocket {
@@ -29,10 +29,13 @@ export class Peer {
     if (!this.closed) this.socket.send(encodeMessage(message));
   }
 
-  /** A live DOM frame: dropped (and counted) while this viewer is behind. */
+  /**
+   * A live binary frame. DOM frames (plaintext or encrypted) are dropped (and counted) while this
+   * viewer is behind; other encrypted frames (chat, control, keys, pairing) are never dropped.
+   */
   sendFrame(frame: Uint8Array): void {
     if (this.closed) return;
-    if (this.flow && !this.flow.admit(frame)) return;
+    if (this.flow && isDroppable(frame) && !this.flow.admit(frame)) return;
     this.socket.send(frame);
   }
 

@@ -13,6 +13,7 @@ import { GuestHandler } from './guest-handler.ts';
 import { GuestInvites } from './guest-invites.ts';
 import { VisitorHandler } from './visitor-handler.ts';
 import { VisitorRegistry } from './visitor-registry.ts';
+import { AgentAvailability, ObservedSet } from './agent-availability.ts';
 import { newId } from '../ids.ts';
 import { CodeBook } from './code-book.ts';
 import { Peer, type PeerSocket } from './peer.ts';
@@ -21,6 +22,7 @@ import { AgentHandler } from './agent-handler.ts';
 import type { LiveSession } from './live-session.ts';
 import { NO_EVENTS, type EventSink } from './events.ts';
 import { RateLimiter } from '../rate-limiter.ts';
+import { createRecordingKeyStore } from '../recording-key-store.ts';
 import type { Bus } from '../cluster/bus.ts';
 import { Cluster } from '../cluster/cluster.ts';
 import { ClusterRouter } from './cluster-router.ts';
@@ -57,7 +59,7 @@ export interface RelaySocket extends PeerSocket {
 
 /** The WebSocket relay: accepts hosts and agents on /ws and routes between them. */
 /** The site's widget theme, if its policy holds a valid one (set by the console; optional). */
-function siteTheme(site: SiteRecord): Pick<SitePolicyPublic, 'theme'> {
+export function siteTheme(site: SiteRecord): Pick<SitePolicyPublic, 'theme'> {
   const theme = (site.policy as { theme?: unknown }).theme;
   if (theme === undefined) return {};
   const parsed = v.safeParse(siteThemeSchema, theme);
@@ -71,7 +73,9 @@ export class Relay {
   readonly collab = new CollabRouter(this);
   readonly visitors = new VisitorRegistry();
   readonly guestInvites = new GuestInvites();
-  readonly agents = new Set<AgentHandler>();
+  /** Consoles connected to this node; a change tells the tenant's visitors whether anyone is online. */
+  readonly agents: Set<AgentHandler> = new ObservedSet<AgentHandler>((agent) => this.availability?.changed(agent.user.tenantId));
+  readonly availability: AgentAvailability;
   readonly cluster: Cluster;
   readonly clusterRouter: ClusterRouter;
   /** Traffic and backpressure counters (GET /metrics). */
@@ -104,6 +108,7 @@ export class Relay {
     this.codes = new CodeBook(deps.bus, deps.config.codeTtlMs);
     this.cluster = new Cluster(deps.bus, deps.log);
     this.clusterRouter = new ClusterRouter(this);
+    this.availability = new AgentAvailability({ bus: deps.bus, nodeId: () => this.cluster.nodeId, agentTenants: () => [...this.agents].map((a) => a.user.tenantId) });
     this.joinLimiter = new RateLimiter(deps.config.joinAttemptsPerMinute, 60_000);
     // ws refuses anything past maxPayload with 1009; frames between our limit and that get 4413.
     // Text that is not UTF-8 reaches the decoder (and gets bad_frame, 4400) instead of ws's
@@ -231,6 +236,7 @@ export class Relay {
       if (peer.origin && !isSameOrigin(peer.origin, req, this.deps.config.trustProxy)) return peer.fail('origin_not_allowed', 'The console must be opened from this server.'), null;
       if (!user) return peer.fail('unauthorized'), null;
       const agent = new AgentHandler(this, peer, user, log.child({ userId: user.id, tenantId: user.tenantId }));
+      agent.e2ee = message.e2ee === true;
       agent.start();
       return agent;
     }
@@ -275,12 +281,20 @@ export class Relay {
     return name;
   }
 
-  /** The parts of a site's policy the customer's tab and the console need. */
+  /**
+   * The parts of a site's policy the customer's tab and the console need. With end-to-end
+   * encryption on, sessions are recorded only when the tenant has a recording key to wrap the
+   * epoch keys to (the server could not replay the ciphertext otherwise, and must not read it).
+   */
   async publicPolicy(site: SiteRecord, _peer: Peer): Promise<SitePolicyPublic> {
+    const e2ee = site.policy.e2ee === true;
+    const recordingKey = e2ee && site.policy.recordSessions ? await createRecordingKeyStore(this.deps.store.db).getTenantKey(site.tenantId) : null;
     return {
       allowNavigation: site.policy.allowNavigation,
-      allowGuests: site.policy.allowGuests,
-      recorded: site.policy.recordSessions,
+      allowGuests: site.policy.allowGuests && !e2ee,
+      recorded: site.policy.recordSessions && (!e2ee || recordingKey !== null),
+      e2ee,
+      ...(recordingKey ? { recordingKey: recordingKey.publicKey } : {}),
       allowCustomerStart: site.policy.allowCustomerStart,
       navigationOrigins: site.allowedOrigins,
       company: await this.companyName(site.tenantId),
@@ -308,6 +322,7 @@ export class Relay {
     this.clusterRouter.stop();
     await this.cluster.stop();
     clearInterval(this.keepalive);
+    this.availability.stop();
     for (const client of this.wss.clients) client.close(1012, 'server_shutting_down');
     this.wss.close();
     await Promise.all([...this.sessions.values()].map((s) => s.recorder?.flush()));

@@ -12,6 +12,8 @@ export class SessionLink {
   participant: Participant | null = null;
   /** Set when the home is found dead, so the console is told once that the customer is reconnecting. */
   homeLost = false;
+  /** The console speaks end-to-end encryption (its hello said so); the home checks it on attach. */
+  e2ee = false;
 
   constructor(
     private readonly relay: Relay,
@@ -51,7 +53,13 @@ export class SessionLink {
       ip: this.peer.ip,
       origin: this.peer.serverOrigin,
       participant: this.participant ?? undefined,
+      ...(this.e2ee ? { e2ee: true } : {}),
     });
+  }
+
+  /** An encrypted frame from the console: to the home, which polices and routes it (e2ee-router.ts). */
+  forwardFrame(frame: Uint8Array): void {
+    this.relay.cluster.sendUpFrame(this.home, this.peer.connId, frame);
   }
 
   forward(m: ClientMessage): void {

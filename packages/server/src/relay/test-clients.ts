@@ -1,7 +1,22 @@
 /** Socket and login helpers for the relay's integration tests (real server, real sockets). */
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION, encodeDomFrame, FLAG_DEFLATE, FLAG_KEYFRAME, type ClientMessage, type ServerMessage, type ServerMessageOf } from '@samepage/protocol';
+import { randomBytes } from 'node:crypto';
+import {
+  PROTOCOL_VERSION,
+  encodeDomFrame,
+  encodeE2eeHeader,
+  E2EE_CUSTOMER,
+  E2EE_PAIRWISE_TYPES,
+  E2EE_TO_GROUP,
+  FLAG_DEFLATE,
+  FLAG_E2EE_ENCRYPTED,
+  FLAG_KEYFRAME,
+  type ClientMessage,
+  type E2eeHeader,
+  type ServerMessage,
+  type ServerMessageOf,
+} from '@samepage/protocol';
 import type { RunningServer } from '../server.ts';
 import { hashPassword } from '../auth/passwords.ts';
 
@@ -82,4 +97,38 @@ export async function joinAs(server: RunningServer, cookie: string, code: string
   agent.send({ type: 'join', code });
   const joined = await agent.next('joined');
   return { agent, welcome, joined };
+}
+
+/** An end-to-end encrypted frame: a real header and a random body (the relay never reads it). */
+export function e2eeFrame(header: Partial<E2eeHeader> & Pick<E2eeHeader, 'type'>, bodyBytes = 32): Buffer {
+  const body = randomBytes(bodyBytes);
+  const full: E2eeHeader = { flags: header.type === 'pair' ? 0 : FLAG_E2EE_ENCRYPTED, epoch: 1, sender: E2EE_CUSTOMER, to: E2EE_PAIRWISE_TYPES.has(header.type) ? 1 : E2EE_TO_GROUP, seq: 1, ...header, len: bodyBytes };
+  return Buffer.concat([encodeE2eeHeader(full), body]);
+}
+
+/** A site of the demo tenant with end-to-end encryption on (and whatever else `policy` says). */
+export async function createE2eeSite(server: RunningServer, policy: Record<string, unknown> = {}) {
+  return server.store.createSite({ tenantId: await tenantOf(server), name: 'Encrypted shop', allowedOrigins: ['self'], policy: { e2ee: true, ...policy } });
+}
+
+/** A customer's tab that speaks E2EE and has started a session on `siteKey` (no frames sent yet). */
+export async function startE2eeHost(server: RunningServer, siteKey: string) {
+  const host = await connect(server);
+  host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey, page: { url: server.url + '/', title: 'Shop' }, e2ee: true });
+  const welcome = await host.next('welcome');
+  host.send({ type: 'session_start' });
+  const created = await host.next('session_created');
+  return { host, created, welcome };
+}
+
+/** An agent's console that speaks E2EE joins with a code; `member` is its member number. */
+export async function joinE2ee(server: RunningServer, cookie: string, code: string) {
+  const agent = await connect(server, { cookie });
+  agent.send({ type: 'agent_hello', v: PROTOCOL_VERSION, e2ee: true });
+  await agent.next('welcome');
+  agent.send({ type: 'join', code });
+  const joined = await agent.next('joined');
+  const me = joined.participants.find((p) => p.id === joined.participantId);
+  assert.ok(me?.member !== undefined, 'the joined message gives the agent its member number');
+  return { agent, joined, member: me.member };
 }

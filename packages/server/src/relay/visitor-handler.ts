@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ClientMessage, ClientMessageOf } from '@samepage/protocol';
 import { isOriginAllowed } from '../http/origin.ts';
 import type { Peer } from './peer.ts';
-import type { MessageHandler, Relay } from './relay.ts';
+import { siteTheme, type MessageHandler, type Relay } from './relay.ts';
 
 /** The loader's light presence socket: lists the tab for agents and carries co-browse requests. */
 export class VisitorHandler implements MessageHandler {
@@ -23,8 +23,12 @@ export class VisitorHandler implements MessageHandler {
         if (!site) return this.peer.fail('unknown_site_key');
         if (!isOriginAllowed(this.peer.origin, site.allowedOrigins, this.req, this.relay.deps.config.trustProxy)) return this.peer.fail('origin_not_allowed');
         if (this.peer.closed) return;
-        this.visitorId = this.relay.visitors.add(this.peer, site.tenantId, { id: site.id, name: site.name }, hello.page, hello.identity);
-        this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId });
+        return this.relay.availability.isOnline(site.tenantId).then((agentsOnline) => {
+          if (this.peer.closed) return;
+          this.visitorId = this.relay.visitors.add(this.peer, site.tenantId, { id: site.id, name: site.name }, hello.page, hello.identity);
+          this.relay.availability.watch(this.peer, site.tenantId, agentsOnline);
+          this.peer.sendMessage({ type: 'welcome', v: 1, connId: this.peer.connId, agentsOnline, ...siteTheme(site) });
+        });
       })
       .catch((err: unknown) => {
         this.log.error({ err }, 'visitor hello failed');
@@ -47,6 +51,7 @@ export class VisitorHandler implements MessageHandler {
   }
 
   onClose(): void {
+    this.relay.availability.unwatch(this.peer);
     if (this.visitorId) this.relay.visitors.remove(this.visitorId);
   }
 }

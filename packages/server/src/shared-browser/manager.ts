@@ -26,8 +26,9 @@ export function unavailableReason(config: Relay['deps']['config']): string | nul
 export class SharedBrowsers {
   readonly running = new Map<string, SharedBrowser>();
   private starting = 0;
-  /** Tests replace DNS. */
+  /** Tests replace DNS, and may count a loopback address as public (url-policy.ts AddressPolicy). */
   lookup: Lookup | undefined;
+  isPrivate: ((ip: string) => boolean) | undefined;
 
   constructor(
     private readonly relay: Relay,
@@ -51,7 +52,7 @@ export class SharedBrowsers {
   async open(tenantId: string, rawUrl: string, patterns: UrlPatterns): Promise<OpenResult> {
     const reason = unavailableReason(this.relay.deps.config);
     if (reason) return { ok: false, code: 'shared_browser_unavailable', message: reason };
-    const verdict = await checkOpenUrl(rawUrl, patterns, this.config.allowPrivate, this.lookup);
+    const verdict = await checkOpenUrl(rawUrl, patterns, { allowPrivate: this.config.allowPrivate, lookup: this.lookup, isPrivate: this.isPrivate });
     if (!verdict.ok) return { ok: false, code: verdict.code, message: verdict.reason };
     if (this.running.size + this.starting >= this.config.max) {
       return { ok: false, code: 'shared_browser_limit', message: `All ${this.config.max} shared browsers of this server are in use; try again when one of those sessions ends.` };
@@ -70,6 +71,7 @@ export class SharedBrowsers {
       sdkDist: this.sdkDist,
       log,
       lookup: this.lookup,
+      isPrivate: this.isPrivate,
       onClosed: () => this.running.delete(browser.sessionId || id),
     });
     try {

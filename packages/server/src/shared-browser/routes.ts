@@ -36,6 +36,9 @@ export const sharedBrowserRoutes: ApiRoute[] = [
     async handle(ctx) {
       const { caller, deps, body, fail, audit } = ctx;
       const patterns = await deps.tenants.getSharedBrowserPolicy(caller.tenantId);
+      // End-to-end encryption and a browser run by the server exclude each other: the server would see everything.
+      const ownSite = await deps.store.findSiteByKey(await managerOf(ctx).siteKey(caller.tenantId));
+      if (ownSite?.policy.e2ee) return fail('e2ee_feature_off', 'The shared browser runs on the server, which would see the page: it cannot be end-to-end encrypted. Turn end-to-end encryption off for the "Shared browser" site to use it.');
       const opened = await managerOf(ctx).open(caller.tenantId, body.url, patterns);
       if (!opened.ok) {
         await audit('shared_browser.refused', { url: body.url.slice(0, 500), code: opened.code, reason: opened.message });

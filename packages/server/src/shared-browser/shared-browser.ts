@@ -1,17 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, Route, WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import type { Logger } from 'pino';
-import { encodeMessage, PROTOCOL_VERSION } from '@samepage/protocol';
+import { encodeMessage, PROTOCOL_VERSION, type BrowserTab } from '@samepage/protocol';
 import type { SharedBrowserConfig } from '../config.ts';
 import type { Relay } from '../relay/relay.ts';
+import { runBrowserAction, type BrowserAction, type BrowserActionResult } from './browser-actions.ts';
+import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { SESSION_STORAGE_KEY_FOR_SEED, sdkInitScript } from './init-script.ts';
 import { InProcessSocket, SDK_ORIGIN, internalRequest } from './in-process-socket.ts';
 import { isAlive, killAll, processTree, rssMb } from './proc.ts';
-import { checkHost, checkPatterns, type Lookup, type UrlPatterns } from './url-policy.ts';
+import { createRequestRouter } from './request-router.ts';
+import type { AddressPolicy, Lookup, UrlPatterns } from './url-policy.ts';
 
-/** Launch arguments (docs/BROWSERS.md), minus the test-only host resolver rules. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/**
+ * Launch arguments (docs/BROWSERS.md). Chromium resolves no host name itself (everything goes
+ * through the egress proxy, which resolves, checks and pins), and WebRTC may not send UDP around
+ * the proxy.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+];
 
 export interface OpenedSession {
   sessionId: string;
@@ -29,7 +46,9 @@ export interface SharedBrowserOptions {
   relay: Relay;
   sdkDist: string;
   log: Logger;
+  /** Tests: a resolver, and loopback addresses that count as public (url-policy.ts AddressPolicy). */
   lookup?: Lookup;
+  isPrivate?: (ip: string) => boolean;
   onClosed(reason: string): void;
 }
 
@@ -49,6 +68,8 @@ export class SharedBrowser {
   private timer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   private seed: OpenedSession | null = null;
+  private proxy: EgressProxy | null = null;
+  private tabsTimer: NodeJS.Timeout | null = null;
   /** Every pid seen in the tree, for the no-orphans check after close. */
   readonly seenPids = new Set<number>();
 
@@ -60,17 +81,30 @@ export class SharedBrowser {
     this.marker = `--samepage-shared-browser=${o.id}`;
   }
 
+  get network(): AddressPolicy {
+    return { allowPrivate: this.o.config.allowPrivate, lookup: this.o.lookup, isPrivate: this.o.isPrivate };
+  }
+
   async open(): Promise<OpenedSession> {
     const { chromium } = await import('playwright-core');
     const { config } = this.o;
-    this.browser = await chromium.launch({ executablePath: config.chromium, headless: true, args: [...CHROMIUM_ARGS, `--js-flags=--max-old-space-size=${config.memoryMb}`, this.marker] });
+    const proxy = (this.proxy = await startEgressProxy(this.network, this.o.log));
+    this.browser = await chromium.launch({
+      executablePath: config.chromium,
+      headless: true,
+      args: [...CHROMIUM_ARGS, `--js-flags=--max-old-space-size=${config.memoryMb}`, this.marker],
+      // Chromium's requests and Playwright's route.fetch both go out through the proxy.
+      proxy: { server: proxy.url },
+    });
     this.snapshotPids();
     const context = (this.context = await this.browser.newContext({ bypassCSP: true, serviceWorkers: 'block', viewport: { width: 1280, height: 800 } }));
-    await context.route('**/*', (route) => this.routeRequest(route));
+    await context.route('**/*', createRequestRouter({ sdkDist: this.o.sdkDist, patterns: this.o.patterns, proxy, log: this.o.log }));
     await context.routeWebSocket(() => true, (ws) => this.routeSocket(ws, null));
     context.on('page', (page) => this.addPage(page));
     const session = await this.bootstrapSession();
     this.seed = session;
+    const live = this.o.relay.sessions.get(session.sessionId);
+    if (live) live.sharedBrowser = { tabs: [], runAction: (action, reply) => void this.runAction(action).then(reply) };
     const sdk = fs.readFileSync(path.join(this.o.sdkDist, 'sdk.js'), 'utf8');
     await context.addInitScript({ content: sdkInitScript(sdk, this.o.siteKey, { sessionId: session.sessionId, resumeToken: session.resumeToken }) });
     const page = await context.newPage();
@@ -93,68 +127,34 @@ export class SharedBrowser {
       const i = this.pages.indexOf(page);
       if (i >= 0) this.pages.splice(i, 1);
       if (this.active === page) void this.switchTo(0).catch(() => undefined);
+      this.publishTabs();
     });
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && this.publishTabs());
+    page.on('load', () => this.publishTabs());
+    this.publishTabs();
   }
 
-  /** Every request of every page and frame: the SDK's virtual origin is served from disk; the rest is policed. */
-  private async routeRequest(route: Route): Promise<void> {
-    const raw = route.request().url();
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      return route.abort('blockedbyclient');
-    }
-    if (url.origin === SDK_ORIGIN) {
-      const file = path.join(this.o.sdkDist, path.posix.normalize(url.pathname).replace(/^\/(sdk\/)?/, ''));
-      if (!file.startsWith(this.o.sdkDist + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
-      return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: fs.readFileSync(file, 'utf8'), headers: { 'access-control-allow-origin': '*' } });
-    }
-    if (url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return route.abort('blockedbyclient');
-    const refused = (route.request().isNavigationRequest() ? checkPatterns(url, this.o.patterns) : null) ?? (await checkHost(url, this.o.config.allowPrivate, this.o.lookup));
-    if (refused) {
-      this.o.log.info({ url: url.origin, refused }, 'shared browser request refused');
-      return route.abort('blockedbyclient');
-    }
-    return this.fetchChecked(route, url);
+  /** Tells everyone in the session the tabs (soon, once for a burst of changes). */
+  private publishTabs(): void {
+    if (this.tabsTimer || this.closing) return;
+    this.tabsTimer = setTimeout(() => {
+      this.tabsTimer = null;
+      void this.tabsWithTitles().then((tabs) => {
+        const session = this.o.relay.sessions.get(this.sessionId);
+        if (!session?.sharedBrowser || session.ended) return;
+        session.sharedBrowser.tabs = tabs;
+        session.toMembers({ type: 'browser_tabs', tabs });
+      });
+    }, 100);
+    this.tabsTimer.unref();
   }
 
-  /**
-   * Playwright does not route the hops of a redirect, so the request is made here without
-   * following redirects and each Location is checked before the next hop. A subresource gets
-   * the final response; a navigation gets one redirect to the (checked) final URL, so that the
-   * page's address is right.
-   */
-  private async fetchChecked(route: Route, first: URL): Promise<void> {
-    let url = first;
-    for (let hop = 0; hop < 10; hop++) {
-      const response = await route.fetch({ url: url.href, maxRedirects: 0, timeout: 30_000 }).catch(() => null);
-      if (!response) return route.abort('failed').catch(() => undefined);
-      const location = response.status() >= 300 && response.status() < 400 ? response.headers()['location'] : undefined;
-      if (!location) {
-        if (url === first || !route.request().isNavigationRequest()) return route.fulfill({ response }).catch(() => undefined);
-        return route.fulfill({ status: 302, headers: { location: url.href } }).catch(() => undefined);
-      }
-      const next = new URL(location, url);
-      const refused = (next.protocol === 'http:' || next.protocol === 'https:' ? null : 'scheme') ?? checkPatterns(next, this.o.patterns) ?? (await checkHost(next, this.o.config.allowPrivate, this.o.lookup));
-      if (refused) {
-        this.o.log.info({ url: next.origin, refused }, 'shared browser redirect refused');
-        return route.abort('blockedbyclient').catch(() => undefined);
-      }
-      url = next;
-    }
-    return route.abort('failed').catch(() => undefined);
-  }
-
-  /** The SDK's socket goes to the relay in-process; a page's own WebSockets are policed like requests. */
+  /** The SDK's socket goes to the relay in-process; a page's own WebSockets go out through the egress proxy. */
   private routeSocket(ws: WebSocketRoute, page: Page | null): void {
     const url = new URL(ws.url());
     if (url.origin !== SDK_ORIGIN.replace('https', 'wss')) {
-      void checkHost(new URL(url.href.replace(/^ws/, 'http')), this.o.config.allowPrivate, this.o.lookup).then((refused) => {
-        if (refused) void ws.close({ code: 1008, reason: 'blocked' });
-        else ws.connectToServer();
-      });
+      if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return void ws.close({ code: 1008, reason: 'blocked' });
+      ws.connectToServer();
       return;
     }
     if (!page || page !== this.active) {
@@ -164,7 +164,7 @@ export class SharedBrowser {
     }
     const socket = new InProcessSocket({
       onSend: (data) => {
-        if (typeof data === 'string' && this.intercept(data, socket)) return;
+        if (typeof data === 'string') this.intercept(data);
         ws.send(typeof data === 'string' ? data : Buffer.from(data));
       },
       onClose: (code, reason) => ws.close({ code, reason }),
@@ -174,23 +174,29 @@ export class SharedBrowser {
     this.o.relay.accept(socket, internalRequest()).catch((err: unknown) => this.o.log.error({ err }, 'shared browser socket failed'));
   }
 
+  /** What the relay sends the page: any message but the relay's own bookkeeping counts as use (the idle timeout). */
+  private intercept(data: string): void {
+    const type = /^\{"type":"([a-z_]+)"/.exec(data)?.[1];
+    if (type !== 'welcome' && type !== 'control_state' && type !== 'host_status') this.touch();
+  }
+
   /**
-   * Nobody sits at the shared browser to answer a control request: it is granted at once (the
-   * agents' permissions and the site's control roles are still checked by the relay).
+   * Navigation and tab switches, already checked by the relay (shared-control.ts), run in the
+   * browser rather than in the page's SDK: they work while a page is loading, and the address is
+   * checked against the tenant's list and SSRF rules before the browser goes there.
    */
-  private intercept(data: string, socket: InProcessSocket): boolean {
-    let message: { type?: string; participantId?: string };
+  private async runAction(action: BrowserAction): Promise<BrowserActionResult> {
+    this.touch();
+    const page = this.active;
+    if (!page) return { ok: false, failure: 'failed', message: 'The shared browser has no tab open.' };
+    const context = { page, patterns: this.o.patterns, network: this.network, log: this.o.log, tabCount: () => this.pages.length, switchTo: (i: number) => this.switchTo(i) };
     try {
-      message = JSON.parse(data) as typeof message;
+      const { result, after } = await runBrowserAction(action, context);
+      if (after) setImmediate(() => void after());
+      return result;
     } catch {
-      return false;
+      return { ok: false, failure: 'failed', message: 'The shared browser could not do that.' };
     }
-    if (message.type !== 'welcome' && message.type !== 'control_state' && message.type !== 'host_status') this.touch();
-    if (message.type === 'control_requested' && message.participantId) {
-      socket.deliver(JSON.stringify({ type: 'control_grant', participantId: message.participantId }));
-      return true;
-    }
-    return false;
   }
 
   /** Starts the session with an in-process host that the first page's SDK then replaces (resume). */
@@ -220,13 +226,13 @@ export class SharedBrowser {
     });
   }
 
-  tabs(): Array<{ index: number; url: string; title: string; active: boolean }> {
-    return this.pages.map((p, index) => ({ index, url: p.url(), title: '', active: p === this.active }));
+  tabs(): BrowserTab[] {
+    return this.pages.map((p, index) => ({ index, url: p.url().slice(0, 4096), title: '', active: p === this.active }));
   }
 
-  async tabsWithTitles(): Promise<Array<{ index: number; url: string; title: string; active: boolean }>> {
+  async tabsWithTitles(): Promise<BrowserTab[]> {
     const tabs = this.tabs();
-    await Promise.all(tabs.map(async (t) => (t.title = await this.pages[t.index]!.title().catch(() => ''))));
+    await Promise.all(tabs.map(async (t) => (t.title = (await this.pages[t.index]!.title().catch(() => '')).slice(0, 1024))));
     return tabs;
   }
 
@@ -240,6 +246,7 @@ export class SharedBrowser {
     const seed = { sessionId: this.seed.sessionId, resumeToken: this.seed.resumeToken, seq: 0, epoch: 0 };
     await page.evaluate(([key, value]) => sessionStorage.setItem(key!, value!), [SESSION_STORAGE_KEY_FOR_SEED, JSON.stringify(seed)]).catch(() => undefined);
     await page.bringToFront().catch(() => undefined);
+    this.publishTabs();
     await page.reload({ waitUntil: 'domcontentloaded' }).catch(() => undefined);
     return true;
   }
@@ -266,12 +273,14 @@ export class SharedBrowser {
   close(reason: string): Promise<void> {
     this.closing ??= (async () => {
       if (this.timer) clearInterval(this.timer);
+      if (this.tabsTimer) clearTimeout(this.tabsTimer);
       const session = this.o.relay.sessions.get(this.sessionId);
       if (session && !session.ended) session.apply({ type: 'system_ended', reason: `shared_browser_${reason}` });
       this.snapshotPids();
       await Promise.race([this.browser?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
       killAll([...this.seenPids].filter(isAlive));
       for (let i = 0; i < 50 && [...this.seenPids].some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
+      await this.proxy?.close();
       this.o.log.info({ reason, sessionId: this.sessionId }, 'shared browser closed');
       this.o.onClosed(reason);
     })();

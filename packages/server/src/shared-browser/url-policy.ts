@@ -36,25 +36,45 @@ export function checkPatterns(url: URL, patterns: UrlPatterns): string | null {
 }
 
 /**
- * SSRF protection: every address the host resolves to must be public (no loopback, private,
- * link-local, unique-local, CGNAT, multicast). Used for the URL the agent types and again, by
- * the browser's request router, for every navigation, redirect and subresource.
+ * Which addresses the shared browser may connect to. `lookup` and `isPrivate` are seams for tests
+ * (a resolver that answers what the test needs; a loopback address that counts as public).
  */
-export async function checkHost(url: URL, allowPrivate: boolean, lookup: Lookup = dnsLookupAll): Promise<string | null> {
-  if (allowPrivate) return null;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
-  try {
-    addresses = net.isIP(host) ? [host] : await lookup(host);
-  } catch {
-    return `The host ${host} cannot be resolved.`;
-  }
-  if (addresses.length === 0 || addresses.some(isPrivateAddress)) return `${host} is a private or loopback address; the shared browser may only open public websites.`;
-  return null;
+export interface AddressPolicy {
+  allowPrivate: boolean;
+  lookup?: Lookup;
+  isPrivate?: (ip: string) => boolean;
 }
 
-/** Everything the agent's URL must pass before a browser is launched. */
-export async function checkOpenUrl(raw: string, patterns: UrlPatterns, allowPrivate: boolean, lookup: Lookup = dnsLookupAll): Promise<UrlVerdict> {
+export type Resolved = { ok: true; addresses: string[] } | { ok: false; reason: string };
+
+/**
+ * Resolves a host once and checks every address it got: all must be public (no loopback,
+ * private, link-local, unique-local, CGNAT, multicast) unless the operator allows private ones.
+ * The egress proxy connects to one of exactly these addresses, so what was checked is what is
+ * reached (no DNS rebinding between the check and the connection).
+ */
+export async function resolveChecked(hostname: string, policy: AddressPolicy): Promise<Resolved> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = net.isIP(host) ? [host] : await (policy.lookup ?? dnsLookupAll)(host);
+  } catch {
+    return { ok: false, reason: `The host ${host} cannot be resolved.` };
+  }
+  if (addresses.length === 0) return { ok: false, reason: `The host ${host} cannot be resolved.` };
+  const isPrivate = policy.isPrivate ?? isPrivateAddress;
+  if (!policy.allowPrivate && addresses.some(isPrivate)) return { ok: false, reason: `${host} is a private or loopback address; the shared browser may only open public websites.` };
+  return { ok: true, addresses };
+}
+
+/** SSRF check of a URL's host (the URL the agent types, and each navigation target). */
+export async function checkHost(url: URL, policy: AddressPolicy): Promise<string | null> {
+  const resolved = await resolveChecked(url.hostname, policy);
+  return resolved.ok ? null : resolved.reason;
+}
+
+/** Everything a URL must pass before the shared browser is sent there: scheme, credentials, the tenant's list, SSRF. */
+export async function checkOpenUrl(raw: string, patterns: UrlPatterns, policy: AddressPolicy): Promise<UrlVerdict> {
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim()) ? raw.trim() : `https://${raw.trim()}`);
@@ -65,7 +85,7 @@ export async function checkOpenUrl(raw: string, patterns: UrlPatterns, allowPriv
   if (url.username || url.password) return { ok: false, code: 'url_not_allowed', reason: 'The address may not carry a user name or password.' };
   const listed = checkPatterns(url, patterns);
   if (listed) return { ok: false, code: 'url_not_allowed', reason: listed };
-  const host = await checkHost(url, allowPrivate, lookup);
+  const host = await checkHost(url, policy);
   if (host) return { ok: false, code: 'url_not_allowed', reason: host };
   return { ok: true, url };
 }

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { adminApi, type RedactionRules, type Site, type SitePolicy } from '../../admin/admin-api.ts';
 import { embedSnippet, linesToList, listToLines } from '../../admin/admin-model.ts';
 import { t } from '../../i18n/index.ts';
@@ -48,7 +48,20 @@ function previewTheme(theme: SiteTheme | undefined): SiteTheme {
   };
 }
 
-type PolicyFlag = Exclude<keyof SitePolicy, 'controlRoles' | 'theme'>;
+type PolicyFlag = Exclude<keyof SitePolicy, 'controlRoles' | 'theme' | 'e2ee'>;
+
+/** The sdk.js hash of the build this server serves, for the pinned snippet of encrypted sites. */
+function useSdkIntegrity(wanted: boolean): string | undefined {
+  const [hash, setHash] = useState<string>();
+  useEffect(() => {
+    if (!wanted || hash) return;
+    fetch('/sdk/integrity.json')
+      .then((r) => (r.ok ? (r.json() as Promise<{ files: Record<string, string> }>) : null))
+      .then((body) => setHash(body?.files['/sdk.js']))
+      .catch(() => undefined);
+  }, [wanted, hash]);
+  return wanted ? hash : undefined;
+}
 const FLAGS: { key: PolicyFlag; label: string }[] = [
   { key: 'allowNavigation', label: t.admin.policyNavigate },
   { key: 'allowGuests', label: t.admin.policyGuests },
@@ -86,7 +99,8 @@ export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOpt
   const [draft, setDraft] = useState<Draft>(() => toDraft(site));
   const [status, setStatus] = useState<Status>(IDLE);
   const id = useId();
-  const snippet = embedSnippet(window.location.origin, site.siteKey);
+  const integrity = useSdkIntegrity(site.policy.e2ee === true);
+  const snippet = embedSnippet(window.location.origin, site.siteKey, integrity);
   const rules: RedactionRules = useMemo(() => ({ redact: linesToList(draft.redact), block: linesToList(draft.block), allow: linesToList(draft.allow) }), [draft.redact, draft.block, draft.allow]);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const theme = useMemo(() => themeOf(draft.theme, site.policy.theme), [draft.theme, site.policy.theme]);
@@ -133,7 +147,7 @@ export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOpt
             <CopyButton text={snippet} label={t.admin.copySnippet} />
           </div>
           <span className="form-hint" id={`${id}-snippet-hint`}>
-            {t.admin.snippetHint}
+            {t.admin.snippetHint} {integrity ? t.admin.snippetE2eeHint : ''}
           </span>
         </div>
         <label className="field">
@@ -177,6 +191,13 @@ export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOpt
                   <span>{label}</span>
                 </label>
               ))}
+              <label className="check">
+                <input type="checkbox" checked={draft.policy.e2ee === true} aria-describedby={`${id}-e2ee`} onChange={(e) => setPolicy({ e2ee: e.target.checked })} />
+                <span>{t.admin.policyE2ee}</span>
+              </label>
+              <span className="form-hint" id={`${id}-e2ee`}>
+                {t.admin.policyE2eeHint}
+              </span>
             </div>
             <label className="field">
               <span className="field-label">{t.admin.controlRolesLabel}</span>
