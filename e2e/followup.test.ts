@@ -54,12 +54,12 @@ test('no agent online: leave a message with a snapshot, the agent replies from t
     if (request.url().includes('/followup/')) sent.push(request.postData() ?? '');
   });
 
-  // 1. Nobody is online: the widget offers "Leave a message" instead of "Get help".
+  // 1. Nobody is online: the widget offers "Leave a message" (above "Get help", which stays for a customer on the phone).
   await customer.open(`${server.url}/login.html`);
   const widget = customer.page.locator('samepage-widget');
   const leave = widget.getByRole('button', { name: 'Leave a message' });
   await leave.waitFor({ timeout: 15_000 });
-  assert.equal(await widget.getByRole('button', { name: 'Get help' }).isVisible(), false, 'the live-session button steps aside');
+  await widget.getByRole('button', { name: 'Get help' }).waitFor();
   assert.equal(await customer.page.evaluate('window.Samepage.agentsOnline()'), false);
 
   // 2. The customer typed a password on the page, then leaves a message with a snapshot.
@@ -67,6 +67,7 @@ test('no agent online: leave a message with a snapshot, the agent replies from t
   await customer.page.locator('#login-password').fill(SECRET);
   await leave.click();
   const form = widget.getByRole('dialog', { name: 'Leave us a message' });
+  assert.equal(await widget.getByRole('button', { name: 'Get help' }).isVisible(), false, 'the form has the corner to itself');
   await form.getByLabel('Your message').fill('I cannot sign in, can you help?');
   assert.equal(await form.getByLabel('Your name (optional)').inputValue(), IDENTITY.name, 'prefilled from identify()');
   await form.getByLabel('Attach a snapshot of this page').check();

@@ -2,7 +2,8 @@
  * Issue 8, "for every customer": keyboard-only use of every prompt (control and co-browse
  * requests, the chat panel, take back, stop), focus in and back, Esc declines, a live region
  * announcing joins, control and the end; axe-core on the widget's shadow root in each state
- * with zero serious or critical violations; 320 px wide and 200% zoom; prefers-reduced-motion.
+ * with zero serious or critical violations; 320 px wide and 200% zoom (the bar as a pill at the
+ * bottom, or the top in a top corner); prefers-reduced-motion.
  * With UPDATE_SCREENSHOTS=1 it also writes the screenshots of docs/widget.md
  * (docs/images/widget-*.png); otherwise a test run leaves the docs untouched.
  */
@@ -184,40 +185,90 @@ test('the co-browse request prompt by keyboard: Esc declines, Enter on Accept st
   await page.context().close();
 });
 
-test('320 px wide and 200% zoom: everything fits and Stop stays reachable; reduced motion stops pointer animation', async () => {
-  for (const [label, options] of [
-    ['320', { viewport: { width: 320, height: 640 }, reducedMotion: 'reduce' as const }],
-    ['zoom200', { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 }],
+test('320 px wide and 200% zoom: the bar is a pill at the bottom (top in a top corner), everything fits and Stop stays reachable', async () => {
+  for (const [label, options, attrs] of [
+    ['320', { viewport: { width: 320, height: 640 } }, ''],
+    ['zoom200', { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 }, ''],
+    ['320 top-left', { viewport: { width: 320, height: 640 } }, 'data-position="top-left"'],
   ] as const) {
     const customer = await openCustomerPage(env, options);
     const { page } = customer;
-    await customer.open(site.url('/plain.html'));
+    await customer.open(site.url('/plain.html', { attrs }));
     await widget(page).getByRole('button', { name: 'Get help' }).click();
     const code = await readCode(page);
     const card = await widget(page).locator('.sp-card').boundingBox();
-    const width = options.viewport.width;
+    const { width, height } = options.viewport;
     assert.ok(card && card.x >= 0 && card.x + card.width <= width, `${label}: the code card fits (${JSON.stringify(card)})`);
     const agent = await agentJoins(env, code, 'Order summary');
     await widget(page).getByText('Sam Rivera is viewing this tab').waitFor({ timeout: 5_000 });
+    const bar = widget(page).getByRole('region', { name: 'Samepage session' });
+    const pill = await bar.boundingBox();
+    assert.ok(pill && pill.x >= 0 && pill.x + pill.width <= width && pill.y >= 0 && pill.y + pill.height <= height, `${label}: the pill fits (${JSON.stringify(pill)})`);
+    if (attrs) assert.ok(pill.y < height / 4 && pill.x < 20, `${label}: the pill is in the top-left corner (${JSON.stringify(pill)})`);
+    else assert.ok(pill.y > height / 2, `${label}: the pill is at the bottom, away from the site's navigation (${JSON.stringify(pill)})`);
     for (const name of ['Chat', 'Invite a friend', 'Stop sharing']) {
-      const b = await widget(page).getByRole('button', { name, exact: true }).boundingBox();
-      assert.ok(b && b.x >= 0 && b.x + b.width <= width && b.y >= 0, `${label}: "${name}" is on screen (${JSON.stringify(b)})`);
+      const b = await bar.getByRole('button', { name, exact: true }).boundingBox();
+      assert.ok(b && b.x >= 0 && b.x + b.width <= width && b.y >= 0 && b.y + b.height <= height, `${label}: "${name}" is on screen (${JSON.stringify(b)})`);
     }
     await axe(page, `banner at ${label}`);
     if (label === '320') {
       await shot(page, 'banner-320');
-      // The agent points: the pointer shows, with no transition under reduced motion.
-      await agent.tool('Pointer').catch(() => undefined);
-      await agent.page.mouse.move(300, 300);
-      await agent.page.mouse.move(320, 320);
-      const pointer = widget(page).locator('.sp-pointer');
-      await pointer.first().waitFor({ timeout: 5_000 }).catch(() => undefined);
-      if (await pointer.count()) assert.equal(await pointer.first().evaluate((p) => getComputedStyle(p).transitionDuration), '0s');
-      const laser = await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches);
-      assert.equal(laser, true);
+      // In control: the names, "Take back control" and Stop still fit (the actions wrap under the names).
+      await agent.requestControl();
+      await page.getByRole('dialog', { name: 'Sam Rivera wants to control this tab' }).getByRole('button', { name: 'Allow' }).click();
+      await bar.getByText('Sam Rivera is controlling this tab').waitFor();
+      for (const name of ['Take back control', 'Stop sharing']) {
+        const b = await bar.getByRole('button', { name, exact: true }).boundingBox();
+        assert.ok(b && b.x >= 0 && b.x + b.width <= width && b.y + b.height <= height, `${label}, controlled: "${name}" is on screen (${JSON.stringify(b)})`);
+      }
+      await axe(page, 'controlled at 320');
+      await shot(page, 'controlling-320');
+      await bar.getByRole('button', { name: 'Take back control' }).click();
+      await bar.getByText('Sam Rivera is viewing this tab').waitFor();
     }
     await widget(page).getByRole('button', { name: 'Stop sharing' }).click();
     await widget(page).getByText('Session ended').waitFor();
+    await agent.page.context().close();
+    await page.context().close();
+  }
+});
+
+/** Records, in the page, whether a laser trail ever started to fade (its `sp-fading` class). */
+const WATCH_LASER_FADE = `(() => {
+  const root = document.querySelector('samepage-widget').shadowRoot;
+  window.__laserFaded = false;
+  new MutationObserver((records) => {
+    for (const r of records) if (r.target.classList && r.target.classList.contains('sp-fading')) window.__laserFaded = true;
+  }).observe(root, { subtree: true, attributes: true, attributeFilter: ['class'] });
+})()`;
+
+test('prefers-reduced-motion: the agent’s pointer jumps instead of gliding and the laser trail goes without fading (both animate otherwise)', async () => {
+  for (const motion of ['no-preference', 'reduce'] as const) {
+    const customer = await openCustomerPage(env, { viewport: { width: 1000, height: 640 }, reducedMotion: motion });
+    const { page } = customer;
+    await customer.open(site.url('/plain.html'));
+    await widget(page).getByRole('button', { name: 'Get help' }).click();
+    const agent = await agentJoins(env, await readCode(page), 'Order summary');
+    await widget(page).getByText('Sam Rivera is viewing this tab').waitFor({ timeout: 5_000 });
+
+    // The pointer: a 60 ms glide between positions, none under reduced motion.
+    const over = await agent.replicaPoint('h1', { dx: 20, dy: 10 });
+    await agent.page.mouse.move(over.x - 30, over.y - 30);
+    await agent.page.mouse.move(over.x, over.y, { steps: 5 });
+    const pointer = widget(page).locator('.sp-pointer').filter({ hasText: 'Sam Rivera' });
+    await pointer.waitFor({ timeout: 5_000 });
+    assert.equal(await pointer.evaluate((p) => getComputedStyle(p).transitionDuration), motion === 'reduce' ? '0s' : '0.06s', `pointer, ${motion}`);
+
+    // The laser: its trail fades out, or under reduced motion simply goes.
+    await page.evaluate(WATCH_LASER_FADE);
+    await agent.tool('Laser');
+    await agent.page.mouse.move(over.x, over.y + 40);
+    await agent.page.mouse.move(over.x + 120, over.y + 60, { steps: 10 });
+    const trail = widget(page).locator('g.sp-laser');
+    await trail.first().waitFor({ state: 'attached', timeout: 5_000 });
+    await trail.first().waitFor({ state: 'detached', timeout: 5_000 });
+    await page.waitForFunction('document.querySelector("samepage-widget").shadowRoot.querySelectorAll("g.sp-laser").length === 0', null, { timeout: 5_000 });
+    assert.equal(await page.evaluate('window.__laserFaded'), motion !== 'reduce', `laser fade, ${motion}`);
     await agent.page.context().close();
     await page.context().close();
   }

@@ -108,11 +108,6 @@ test('the console’s theme preview goes back to the default as soon as a field 
 test('“Get help” wears the site’s console theme from its first paint: welcome on a first visit, the cache after (presence off too), live when the theme changes, page options on top', async () => {
   const theme: SiteTheme = { brandColor: '#0f766e', position: 'top-left', mode: 'dark', text: { getHelp: 'Ask Northwind' } };
   const site = await startWidgetSite(env.t, env.server, { theme });
-  // An agent is online (with nobody online the widget offers "Leave a message" instead).
-  const agent = new ConsolePage(await (await env.browser.newContext()).newPage(), env.server.url);
-  await agent.loginByApi(env.agent.email, env.agent.password);
-  await agent.page.goto(new URL('/console', env.server.url).href);
-  await agent.page.getByLabel('Session code').waitFor();
   const customer = await openCustomerPage(env);
   const { page } = customer;
   await page.addInitScript(RECORD_FIRST_LAUNCHER);
@@ -151,7 +146,6 @@ test('“Get help” wears the site’s console theme from its first paint: welc
   const own = await launcherLook(page, 'Chat with Northwind');
   assert.deepEqual({ bg: own.bg, pos: own.pos }, { bg: 'rgb(253, 224, 71)', pos: 'top-right' });
   await page.context().close();
-  await agent.page.context().close();
 });
 
 test('a first visit whose presence socket never says hello still gets “Get help”, in the page’s options', async () => {

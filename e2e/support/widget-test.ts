@@ -1,5 +1,6 @@
 /**
- * Shared setup for the widget tests (issue 8): one server, one browser, agents joining from
+ * Shared setup for the widget tests (issue 8): one server, one browser, an agent online (with
+ * nobody online the widget offers "Leave a message" instead of "Get help"), agents joining from
  * the console, and helpers to read the widget's shadow root.
  */
 import type { TestContext } from 'node:test';
@@ -9,7 +10,8 @@ import { launchChromium } from './browser.ts';
 import { ConsolePage } from './console-page.ts';
 import { CustomerPage } from './customer-page.ts';
 import { createUser, type TestUser } from './collab.ts';
-import type { TestServer } from './server.ts';
+import { socketUrl, type TestServer } from './server.ts';
+import { openSocket, type RawSocket } from './socket-client.ts';
 
 export interface WidgetEnv {
   server: TestServer;
@@ -25,6 +27,8 @@ export async function widgetEnv(): Promise<WidgetEnv> {
   const browser = await launchChromium();
   const server = await startServer({ env: {}, log: false });
   const agent = await createUser(server, 'senior_agent', 'Sam Rivera');
+  const online = await keepAgentOnline(server, agent.email, agent.password);
+  cleanups.push(() => online.close());
   const t = { after: (fn: () => unknown) => void cleanups.push(fn) } as unknown as TestContext;
   return {
     server,
@@ -37,6 +41,27 @@ export async function widgetEnv(): Promise<WidgetEnv> {
       await server.close();
     },
   };
+}
+
+/**
+ * A console socket of this agent, so that the tenant has an agent online (the widget then offers
+ * "Get help", a live session). Close it to go offline.
+ */
+export async function keepAgentOnline(server: Pick<TestServer, 'url'>, email: string, password: string): Promise<RawSocket> {
+  const res = await fetch(new URL('/api/auth/login', server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-samepage-csrf': '1' },
+    body: JSON.stringify({ email, password }),
+  });
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .find((c) => c.startsWith('sp_session='));
+  if (res.status !== 200 || !cookie) throw new Error(`login of ${email}: HTTP ${res.status}`);
+  const socket = await openSocket(socketUrl(server), { origin: server.url.replace(/\/$/, ''), cookie });
+  socket.send({ type: 'agent_hello', v: 1 });
+  await socket.next('welcome');
+  return socket;
 }
 
 export async function openCustomerPage(env: WidgetEnv, options: BrowserContextOptions = {}): Promise<CustomerPage> {

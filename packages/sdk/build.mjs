@@ -4,6 +4,7 @@
 //   dist/collab.js   remote control, chat, drawing: loaded by capture.js when a session starts
 //   dist/assets.js   SDK option inlineAssets: supplies the page's own assets to agents (asset-supply.ts)
 //   dist/widget.js   the built-in UI (launcher, code, banner): loaded by capture.js with the widget on
+//   dist/e2ee.js     end-to-end encryption (docs/E2EE.md): loaded by capture.js only when the site's policy turns it on
 //   dist/followup.js "Leave a message" and the team's replies: loaded by the loader when no agent is online,
 //                    when this browser left a message before, or on Samepage.leaveMessage()/replies()
 //   dist/snapshot.js the redacted page snapshot a visitor may attach to a message: loaded by followup.js then
@@ -29,6 +30,9 @@ const LANG_BUDGET = 2 * 1024;
 const ASSETS_BUDGET = 2.5 * 1024;
 const WIDGET_BUDGET = 5 * 1024;
 const FOLLOWUP_BUDGET = 7 * 1024;
+// Pairing, key schedule, sealing and the code dialog in four languages; about 8 KB of it is valibot
+// (pairing bodies, control actions) and fflate (the core's envelope), which WebCrypto cannot replace.
+const E2EE_BUDGET = 21 * 1024;
 // The capture bundle's recorder and redaction, without transport or collaboration.
 const SNAPSHOT_BUDGET = 32 * 1024;
 const LANGS = ['fr', 'de', 'es'];
@@ -50,6 +54,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/followup.ts'], outfile: 'dist/followup.js' }),
   build({ ...common, entryPoints: ['src/snapshot-bundle.ts'], outfile: 'dist/snapshot.js' }),
   build({ ...common, entryPoints: ['src/assets.ts'], outfile: 'dist/assets.js' }),
+  build({ ...common, entryPoints: ['src/e2ee-bundle.ts'], outfile: 'dist/e2ee.js' }),
   // The widget's texts in other languages, loaded by capture.js for customers who read them.
   ...LANGS.map((lang) => build({ ...common, sourcemap: false, entryPoints: [`src/i18n/${lang}.ts`], outfile: `dist/i18n/${lang}.js` })),
 ]);
@@ -59,7 +64,7 @@ const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(new URL
 /** `{ '/sdk/x.js': 'sha384-…' }`: keyed by the URL path the bundles are loaded from. */
 const hashes = (files) => Object.fromEntries(files.map((f) => [`/sdk/${f}`, sri(`./dist/${f}`)]));
 // Loaded by capture.js (through the loader's loadBundle); pinned by hashes inside capture.js.
-const CAPTURE_LOADS = ['collab.js', 'widget.js', 'assets.js', ...LANGS.map((l) => `i18n/${l}.js`)];
+const CAPTURE_LOADS = ['collab.js', 'widget.js', 'assets.js', 'e2ee.js', ...LANGS.map((l) => `i18n/${l}.js`)];
 const captureLoads = hashes(CAPTURE_LOADS);
 await build({ ...common, entryPoints: ['src/capture.ts'], outfile: 'dist/capture.js', define: { __SAMEPAGE_SRI__: JSON.stringify(captureLoads) } });
 // Loaded by the loader itself; pinned by hashes inside sdk.js.
@@ -96,6 +101,12 @@ const snapshotJs = gz('./dist/snapshot.js');
 console.log(`dist/followup.js ${kb(followup)} gzip (budget ${kb(FOLLOWUP_BUDGET)}); dist/snapshot.js ${kb(snapshotJs)} gzip (budget ${kb(SNAPSHOT_BUDGET)})`);
 if (followup > FOLLOWUP_BUDGET || snapshotJs > SNAPSHOT_BUDGET) {
   console.error('Follow-up bundle size budget exceeded.');
+  process.exit(1);
+}
+const e2eeJs = gz('./dist/e2ee.js');
+console.log(`dist/e2ee.js     ${kb(e2eeJs)} gzip (budget ${kb(E2EE_BUDGET)}; end-to-end encrypted sites only)`);
+if (e2eeJs > E2EE_BUDGET) {
+  console.error('E2EE bundle size budget exceeded.');
   process.exit(1);
 }
 const langs = LANGS.map((lang) => [lang, gz(`./dist/i18n/${lang}.js`)]);

@@ -35,6 +35,14 @@ export interface SamepageEvents {
   availability: { agentsOnline: boolean };
   /** The team replied to a message this browser left (shown on a later visit). */
   followup_reply: FollowupThread;
+  /**
+   * End-to-end encryption: an agent's pairing is ready for the customer to compare codes. Ask
+   * "Does {name} read you this code: {code}?" and answer with `Samepage.confirmAgent`. The
+   * built-in widget asks by itself.
+   */
+  e2ee_verify: { participantId: string; name: string; code: string };
+  /** End-to-end encryption: an agent was verified (by code, or vouched for by `voucher`), or its pairing failed. */
+  e2ee_state: { participantId: string; name: string; state: 'verified' | 'failed'; reason?: string; voucher?: string };
 }
 export type SamepageEventName = keyof SamepageEvents;
 export type SamepageHandler<K extends SamepageEventName> = (payload: SamepageEvents[K]) => void;
@@ -110,6 +118,12 @@ export interface SamepageOptions {
    * @example Samepage.init({ inlineAssets: true });
    */
   inlineAssets?: boolean;
+  /**
+   * Requires end-to-end encryption (docs/E2EE.md): the tab never sends the page's address or
+   * title in the clear, and refuses to share the page if the server does not offer encryption.
+   * Also `data-e2ee` on the tag. The site's policy turns encryption on either way.
+   */
+  e2ee?: boolean;
   onError?: (error: SamepageError) => void;
 }
 
@@ -124,6 +138,8 @@ export interface ResolvedConfig {
   theme: SiteTheme;
   /** SamepageOptions.inlineAssets (absent: off). */
   inlineAssets?: boolean;
+  /** SamepageOptions.e2ee / data-e2ee (absent: off). */
+  e2ee?: boolean;
   /** The site's theme from the server before any session (presence welcome, cached): the launcher wears it. */
   siteTheme?: SiteTheme;
 }
@@ -161,6 +177,8 @@ export interface CaptureController {
   refresh?(): void;
   /** Shows the built-in co-browse prompt (widget on); resolves with the customer's answer. */
   promptCobrowse(request: CobrowseRequest): Promise<boolean>;
+  /** End-to-end encryption: the customer's answer to `e2ee_verify`. */
+  confirmAgent?(participantId: string, matches: boolean): void;
 }
 
 export type CaptureFactory = (host: CaptureHost) => CaptureController;
@@ -197,6 +215,12 @@ export interface SamepageApi {
   replies(): Promise<FollowupThread[]>;
   /** Whether an agent is online: null until the presence socket knows. */
   agentsOnline(): boolean | null;
+  /**
+   * End-to-end encryption, for sites with their own UI: the customer's answer to `e2ee_verify`
+   * (does the code the agent reads out match?). Nothing is shared with the agent before `true`.
+   * @example Samepage.on('e2ee_verify', ({ participantId, name, code }) => Samepage.confirmAgent(participantId, confirm(`Does ${name} read you ${code}?`)));
+   */
+  confirmAgent(participantId: string, matches: boolean): void;
   /** Private: the capture and collab bundles register themselves here. */
   _r?: (factory: unknown) => void;
 }

@@ -16,6 +16,7 @@ import { mountLayers, type Widget } from './layers.ts';
 import type { WidgetModule, WidgetUi } from './widget.ts';
 import { useTexts } from './text.ts';
 import { resolveTheme } from './theme.ts';
+import { createE2eeHook } from './e2ee-hook.ts';
 
 const COLLAB_PATH = '/sdk/collab.js';
 /** Server messages kept while collab.js loads; a session's first seconds need far fewer. */
@@ -138,6 +139,8 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
     ui?.setRequestedBy(name);
   };
 
+  // End-to-end encryption: e2ee.js loads only when the site's policy turns it on.
+  const e2ee = createE2eeHook(host, { deliver: (message) => withCollab((c) => c.handle(message)), widget: ensureUi });
   const session = createSessionController(
     host,
     {
@@ -157,6 +160,7 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
         setRequestedBy(null);
         host.update({ control: { controllerId: null, pending: [] } });
       }),
+      e2ee,
     },
   );
 
@@ -195,6 +199,7 @@ const createCapture: CaptureFactory = (host: CaptureHost) => {
     },
     inviteGuest: () => (noSession() ? Promise.reject(noSessionError) : loadCollab().then((c) => c.inviteGuest())),
     promptCobrowse: (request) => loadCollab().then((c) => c.promptCobrowse(request)),
+    confirmAgent: (participantId, matches) => e2ee.confirmAgent(participantId, matches),
     refresh: () => render(),
   };
 

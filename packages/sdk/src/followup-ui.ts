@@ -1,7 +1,7 @@
 /**
- * The built-in UI of "Leave a message", in the widget's shadow root: a corner button when no
- * agent is online, the message form, a thank-you card, and the team's reply on a later visit
- * with "Start a live session". While any of it shows, the other corner buttons ("Get help")
+ * The built-in UI of "Leave a message", in the widget's shadow root: a button above "Get help"
+ * when no agent is online, the message form, a thank-you card, and the team's reply on a later
+ * visit with "Start a live session". While a card is open, the other corner parts ("Get help")
  * step aside. Texts from the server (names, replies) go in through textContent only.
  */
 import type { FollowupThread, LeaveMessageInput } from './followup-types.ts';
@@ -14,6 +14,9 @@ const CSS =
   ':host{--fu-bg:#fff;--fu-fg:#0f172a;--fu-muted:#475569;--fu-line:#cbd5e1}' +
   `:host([data-mode=dark]){${DARK}}@media (prefers-color-scheme:dark){:host([data-mode=auto]){${DARK}}}` +
   ':host([data-fu]) .sp-corner:not(.sp-fu-own){display:none!important}' +
+  // Above "Get help", which stays: a customer on the phone with an agent may still start a session.
+  '.sp-fu-launch{bottom:76px!important;background:var(--fu-bg);color:var(--fu-fg);border:1px solid var(--fu-line)}' +
+  ':host([data-pos^=top]) .sp-fu-launch{bottom:auto!important;top:76px!important}' +
   '.sp-fu-card{pointer-events:auto;width:320px;max-height:calc(100vh - 40px);overflow:auto;padding:20px;border-radius:16px;background:var(--fu-bg);color:var(--fu-fg);' +
   'border:1px solid var(--fu-line);box-shadow:0 20px 50px rgba(15,23,42,.22);font:14px/1.45 system-ui,sans-serif}' +
   '.sp-fu-card h2{margin:0 0 6px;font-size:16px}.sp-fu-card p{margin:0 0 12px}.sp-fu-muted{color:var(--fu-muted)}' +
@@ -69,9 +72,10 @@ export function createFollowupUi(root: ShadowRoot, t: Text, defaults: { name?: s
   let launcher = false;
   let card: 'form' | 'sent' | 'reply' | null = null;
 
+  // While a card is open, the other corner parts ("Get help", toasts) step aside.
   const sync = (): void => {
     const host = root.host as HTMLElement;
-    if (launcher || card) host.setAttribute('data-fu', '');
+    if (card) host.setAttribute('data-fu', '');
     else host.removeAttribute('data-fu');
   };
 

@@ -254,7 +254,7 @@ function install(): void {
     presenceScheduled = true;
     const open = (): void => {
       try {
-        presence = openPresence({ server: config.server, siteKey: config.siteKey, identity: readIdentity, onRequest: onCobrowseRequest, onTheme: onSiteTheme, onAvailability });
+        presence = openPresence({ server: config.server, siteKey: config.siteKey, identity: readIdentity, onRequest: onCobrowseRequest, onTheme: onSiteTheme, onAvailability, e2ee: config.e2ee });
       } catch (error) {
         report(error);
       }
@@ -299,6 +299,7 @@ function install(): void {
     leaveMessage: (message) => loadFollowup().then((f) => f.leave(message)),
     replies: () => loadFollowup().then((f) => f.replies()),
     agentsOnline: () => agentsOnline,
+    confirmAgent: (id, matches) => controller?.confirmAgent?.(id, matches),
     inviteGuest: () => (controller ? controller.inviteGuest() : noSession()),
     chat: {
       send: (text) => (controller ? controller.chat.send(text) : noSession()),
@@ -325,6 +326,7 @@ function install(): void {
         if (options.presence !== undefined) config.presence = options.presence;
         if (options.idleAfterMs && options.idleAfterMs > 0) config.idleAfterMs = options.idleAfterMs;
         if (options.inlineAssets !== undefined) config.inlineAssets = options.inlineAssets;
+        if (options.e2ee) config.e2ee = true;
         if (options.canvasFps !== undefined && options.canvasFps >= 0) config.canvasFps = Math.min(options.canvasFps, 10);
         boot();
       } catch (error) {
@@ -367,6 +369,7 @@ function install(): void {
     config.theme = { brandColor: data.brandColor, logoUrl: data.logo, position: data.position as SiteTheme['position'], mode: data.mode as SiteTheme['mode'] };
     config.presence = script.getAttribute('data-presence') !== 'off';
     config.inlineAssets = script.hasAttribute('data-inline-assets');
+    config.e2ee = script.hasAttribute('data-e2ee');
     boot();
   }
 }

@@ -29,6 +29,8 @@ export interface PresenceOptions {
   onTheme?(theme: SiteTheme): void;
   /** Whether an agent is online: from the welcome, then on every change. */
   onAvailability(agentsOnline: boolean): void;
+  /** End-to-end encryption required (data-e2ee): the page's address and title stay in the tab. */
+  e2ee?: boolean;
 }
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
@@ -57,7 +59,7 @@ export function openPresence(options: PresenceOptions): PresenceSocket {
     socket = ws;
     ws.onopen = () => {
       const identity = options.identity();
-      const page = { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) };
+      const page = options.e2ee ? { url: location.origin + '/', title: '' } : { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) };
       ws.send(json().stringify({ type: 'visitor_hello', v: PRESENCE_PROTOCOL_VERSION, siteKey: options.siteKey, page, ...(identity ? { identity } : {}) }));
     };
     ws.onmessage = (event) => {

@@ -11,6 +11,7 @@ import { clearStoredSession, readStoredSession, writeStoredSession, type StoredS
 import { connectTransport, socketUrl, type Transport } from './transport.ts';
 import { answerTabClaims, claimTab } from './tab-claim.ts';
 import type { AssetSupplyOptions } from './asset-supply.ts';
+import type { E2eeHook } from './e2ee-hook.ts';
 
 export const START_TIMEOUT_MS = 15_000;
 
@@ -27,6 +28,8 @@ export interface SessionHooks {
   /** Connected (or reconnected) with a session. */
   onReady(): void;
   onEnded(): void;
+  /** End-to-end encryption (e2ee-hook.ts): between the session and the socket when the site turns it on. */
+  e2ee?: E2eeHook;
 }
 
 export type SessionController = Pick<CaptureController, 'start' | 'end' | 'resume'> & {
@@ -83,6 +86,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     ui.setParticipants([]);
     clearTimeout(startTimer);
     clearStoredSession();
+    hooks.e2ee?.stop(hadSession);
     removePageListeners();
     stopAnswering?.();
     stopAnswering = null;
@@ -101,15 +105,16 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     policy = createRedactionPolicy(rules);
     if (policy.rejectedSelectors.length) report({ code: 'sdk_config', message: `Ignored invalid redaction selectors: ${policy.rejectedSelectors.join(', ')}` });
     const session = stored;
+    const sink = {
+      canSend: () => !!transport?.isReady() && stored !== null,
+      bufferedAmount: () => transport?.bufferedAmount() ?? 0,
+      send: (frame: Uint8Array) => void transport?.sendBinary(frame),
+    };
     pipeline = startCapturePipeline({
       policy,
       canvasFps: host.config.canvasFps,
       ...(host.config.inlineAssets ? { assetOrigins: [location.origin] } : {}),
-      sink: {
-        canSend: () => !!transport?.isReady() && stored !== null,
-        bufferedAmount: () => transport?.bufferedAmount() ?? 0,
-        send: (frame) => void transport?.sendBinary(frame),
-      },
+      sink: hooks.e2ee ? hooks.e2ee.sink(sink) : sink,
       counters: { epoch: session.epoch, seq: session.seq },
       onCounters: ({ epoch, seq }) => {
         if (!stored) return;
@@ -135,6 +140,19 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
       .catch(report);
   };
 
+  /** Encrypted sessions: e2ee.js between the session and the socket (once per session and page). */
+  const startE2ee = (serverEpoch: number | null): void => {
+    if (!stored) return;
+    hooks.e2ee?.start({
+      sessionId: stored.sessionId,
+      serverEpoch,
+      sendBinary: (frame) => transport?.sendBinary(frame) === true,
+      send: (message) => transport?.isReady() === true && transport.send(message),
+      takeKeyframe: () => pipeline?.takeKeyframe(),
+      participants: () => agents,
+    });
+  };
+
   const onWelcome = (welcome: ServerMessageOf<'welcome'>, reconnected: boolean): void => {
     if (stored && !welcome.resumed) {
       // We asked to resume and the server did not: the session is gone.
@@ -143,6 +161,10 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     if (welcome.policy) {
       host.update({ policy: welcome.policy });
       host.emit('policy', welcome.policy);
+    }
+    if (hooks.e2ee && !hooks.e2ee.welcome(welcome.policy?.e2ee === true)) {
+      report({ code: 'e2ee_required', message: 'This page requires end-to-end encryption and the server did not offer it; nothing was shared.' });
+      return finish('system', 'e2ee_required');
     }
     if (!stored) {
       transport?.send({ type: 'session_start', ...(requestId ? { requestId } : {}) });
@@ -158,6 +180,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
       pipeline?.advanceTo(stored);
     }
     setAgents(resumed?.participants ?? []);
+    startE2ee(resumed ? resumed.nextEpoch - 1 : null);
     if (reconnected || pipeline) pipeline?.takeKeyframe();
     else startPipeline(welcome.redaction);
     hooks.onReady();
@@ -171,12 +194,14 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     host.emit('code', { code: message.code, expiresAt: message.expiresAt });
     pending?.resolve({ code: message.code });
     pending = null;
+    startE2ee(null);
     startPipeline(rules);
     hooks.onReady();
   };
 
   let welcomeRules: ServerMessageOf<'welcome'>['redaction'];
   const onMessage = (message: ServerMessage): void => {
+    hooks.e2ee?.observe(message);
     switch (message.type) {
       case 'session_created':
         return onSessionCreated(message, welcomeRules);
@@ -209,7 +234,8 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     type: 'host_hello',
     v: PROTOCOL_VERSION,
     siteKey: host.config.siteKey,
-    page: { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) },
+    page: hooks.e2ee ? hooks.e2ee.page() : { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) },
+    e2ee: hooks.e2ee !== undefined,
     ...(stored ? { resume: { sessionId: stored.sessionId, token: stored.resumeToken } } : {}),
     ...withVisitor(),
   });
@@ -229,6 +255,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
         onWelcome(welcome, reconnected);
       },
       onMessage,
+      onBinary: (frame) => hooks.e2ee?.receive(frame),
       onReconnecting: () => undefined, // the pipeline drops frames until the next welcome
       onClosed: ({ code, fatal }) => {
         transport = null;
@@ -259,7 +286,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
   }
 
   return {
-    send: (message) => transport?.isReady() === true && transport.send(message),
+    send: (message) => hooks.e2ee?.intercept(message) === true || (transport?.isReady() === true && transport.send(message)),
     isReady: () => transport?.isReady() === true && stored !== null,
     redaction: () => policy,
     start(options) {

@@ -25,6 +25,8 @@ export interface TransportOptions {
   hello(): ClientMessageOf<'host_hello'>;
   onWelcome(message: ServerMessageOf<'welcome'>, reconnected: boolean): void;
   onMessage(message: ServerMessage): void;
+  /** A binary frame from the relay (end-to-end encrypted sessions only). */
+  onBinary?(frame: Uint8Array): void;
   /** The connection dropped and we are trying again. */
   onReconnecting(): void;
   /** Gave up: fatal close, or no reconnection within the window. */
@@ -95,7 +97,11 @@ export function connectTransport(options: TransportOptions): Transport {
   };
 
   const onSocketMessage = (data: unknown): void => {
-    if (typeof data !== 'string') return; // the server sends the host JSON only
+    if (typeof data !== 'string') {
+      // Encrypted sessions: pairing, chat and control frames (e2ee-hook.ts). Otherwise JSON only.
+      if (data instanceof ArrayBuffer) options.onBinary?.(new Uint8Array(data));
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = json().parse(data);

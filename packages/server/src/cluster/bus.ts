@@ -15,12 +15,22 @@ export interface Bus {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   getValue(key: string): Promise<string | null>;
   deleteValue(key: string): Promise<void>;
+  /** Sets one field of the map at `key` (a Redis hash) and (re)starts the key's expiry. */
+  setField(key: string, field: string, value: string, ttlMs: number): Promise<void>;
+  deleteField(key: string, field: string): Promise<void>;
+  /** Every field of the map at `key`; empty when there is no such key. */
+  getFields(key: string): Promise<Map<string, string>>;
+  /** Restarts the expiry of `key`; false when the key no longer exists (it expired, or the bus lost it). */
+  touch(key: string, ttlMs: number): Promise<boolean>;
+  /** Bytes handed to the bus and not yet written out (the publisher's backlog); 0 in process. */
+  backlogBytes(): number;
   close(): Promise<void>;
 }
 
 /** The single-node bus: a map with expiry and synchronous-order channels inside this process. */
 export class MemoryBus implements Bus {
   private readonly values = new Map<string, { value: string; expiresAt: number }>();
+  private readonly maps = new Map<string, { fields: Map<string, string>; expiresAt: number }>();
   private readonly channels = new Map<string, Set<BusHandler>>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -69,6 +79,48 @@ export class MemoryBus implements Bus {
 
   async deleteValue(key: string): Promise<void> {
     this.values.delete(key);
+    this.maps.delete(key);
+  }
+
+  /** Synchronous up to its return, like the other writes: a publish that follows sees the field. */
+  async setField(key: string, field: string, value: string, ttlMs: number): Promise<void> {
+    const map = this.readMap(key) ?? { fields: new Map<string, string>(), expiresAt: 0 };
+    map.fields.set(field, value);
+    map.expiresAt = this.now() + ttlMs;
+    this.maps.set(key, map);
+  }
+
+  async deleteField(key: string, field: string): Promise<void> {
+    const map = this.readMap(key);
+    if (!map) return;
+    map.fields.delete(field);
+    if (map.fields.size === 0) this.maps.delete(key);
+  }
+
+  async getFields(key: string): Promise<Map<string, string>> {
+    return new Map(this.readMap(key)?.fields ?? []);
+  }
+
+  async touch(key: string, ttlMs: number): Promise<boolean> {
+    const map = this.readMap(key);
+    if (map) map.expiresAt = this.now() + ttlMs;
+    else if (this.read(key) !== null) this.values.get(key)!.expiresAt = this.now() + ttlMs;
+    else return false;
+    return true;
+  }
+
+  backlogBytes(): number {
+    return 0;
+  }
+
+  private readMap(key: string): { fields: Map<string, string>; expiresAt: number } | null {
+    const map = this.maps.get(key);
+    if (!map) return null;
+    if (map.expiresAt <= this.now()) {
+      this.maps.delete(key);
+      return null;
+    }
+    return map;
   }
 
   async close(): Promise<void> {
@@ -78,5 +130,6 @@ export class MemoryBus implements Bus {
   private prune(): void {
     const t = this.now();
     for (const [key, entry] of this.values) if (entry.expiresAt <= t) this.values.delete(key);
+    for (const [key, map] of this.maps) if (map.expiresAt <= t) this.maps.delete(key);
   }
 }

@@ -4,6 +4,8 @@ import { newId } from '../ids.ts';
 import type { UserRecord } from '../store.ts';
 import type { PeerSocket } from '../relay/peer.ts';
 import type { Bus } from './bus.ts';
+import { NodeState } from './node-state.ts';
+import { isDroppable } from '../relay/flow.ts';
 
 /**
  * Where a live session lives, kept on the bus so any node can route to it or, when its home node
@@ -30,27 +32,60 @@ export interface SessionRecord {
 /** A user as sent between nodes: never the password hash. */
 export type WireUser = Omit<UserRecord, 'passwordHash'>;
 
+/** A console, or a guest with a link, as its node tells the session's home about it. */
+export type AttachWho = { user: WireUser; guest?: undefined } | { user?: undefined; guest: { name: string; tenantId: string } };
+
 /** Messages on a node's own channel `sp:node:<id>`. JSON, except DOM frames (binary, see encodeFrames). */
 export type Envelope =
-  /** agent's node → home: this console joins the session (again, with its participant, after a move). */
-  | { t: 'attach'; sid: string; node: string; conn: string; user: WireUser; via: string; ip: string; origin: string; participant?: Participant; e2ee?: boolean }
+  /** viewer's node → home: this console (or guest) joins the session (again, with its participant, after a move). */
+  | ({ t: 'attach'; sid: string; node: string; conn: string; via: string; ip: string; origin: string; participant?: Participant; e2ee?: boolean } & AttachWho)
   /** agent's node → home: a message from the console, or its socket closed. */
   | { t: 'msg'; node: string; conn: string; m: ClientMessage }
   | { t: 'close'; node: string; conn: string }
+  /** viewer's node → home: this viewer fell behind (send it no DOM frames), or caught up. */
+  | { t: 'flow'; node: string; conn: string; paused: boolean }
   /** home → agent's node: an encoded server message for the console, its participant, or a close. */
   | { t: 'send'; conn: string; m: string }
   | { t: 'linked'; conn: string; sid: string; participant: Participant }
   | { t: 'end'; conn: string; code: number; reason: string }
   /** new home → every node of the session: the session moved; re-attach there. */
-  | { t: 'rehome'; sid: string; home: string };
+  | { t: 'rehome'; sid: string; home: string }
+  /** Co-browse requests (visitor-registry.ts): agent's node → visitor's node, and the answers back. */
+  | { t: 'cobrowse_ask'; requestId: string; visitorId: string; agentNode: string; agentName: string; company: string }
+  | { t: 'cobrowse_answered'; requestId: string; visitorId: string; accepted: boolean }
+  | { t: 'cobrowse_session'; requestId: string; sessionId: string; home: string }
+  /** A session's home → the visitor's node: show this tab as in a session, or not. */
+  | { t: 'visitor_update'; visitorId: string; inSession: boolean }
+  /** On `sp:all`, to every other node: an admin cut this user's sockets (disabled, logged out everywhere). */
+  | { t: 'disconnect_user'; node: string; userId: string; reason: 'forbidden' | 'unauthorized' };
+
+/** On `sp:all`: `node` changed its share of `table` for `tenant` (node-state.ts); readers re-read. */
+export interface ChangedNotice {
+  t: 'changed';
+  node: string;
+  table: string;
+  tenant: string;
+}
 
 const FRAME_KIND = 0x01;
 /** A binary frame from a console on another node to the session's home: an encrypted frame (docs/E2EE.md). */
 const UP_FRAME_KIND = 0x02;
 const SESSION_TTL_MS = 24 * 3600 * 1000;
 const ALIVE_TTL_MS = 4000;
+export const HEARTBEAT_MS = ALIVE_TTL_MS / 4;
+/** The node directory: every node that has started, with its start time; dead ones are pruned by readers. */
+const DIRECTORY_KEY = 'sp:nodes';
+const DIRECTORY_TTL_MS = 24 * 3600 * 1000;
+/** Everyone's channel: notices and commands for every node. */
+export const BROADCAST_CHANNEL = 'sp:all';
+/**
+ * Past this many bytes queued towards the bus, DOM frames for viewers on other nodes are dropped
+ * (their consoles see the gap and ask for a keyframe) instead of queued without limit.
+ */
+export const MAX_BUS_BACKLOG_BYTES = 16 * 1024 * 1024;
 
 export interface ClusterHandlers {
+  /** A message on this node's channel, or a broadcast from another node. */
   onEnvelope(envelope: Envelope): void;
   onFrames(conns: string[], frame: Uint8Array): void;
   /** On the home node: a console on node `node` (socket `conn`) sent this binary frame. */
@@ -60,15 +95,36 @@ export interface ClusterHandlers {
 /** This node's place in the cluster: its channel, its heartbeat, and the session records. */
 export class Cluster {
   readonly nodeId = newId('node');
+  readonly startedAt = Date.now();
+  /** This node's share of the cluster-wide tables: visitors, agents online, live sessions. */
+  readonly state: NodeState;
+  /** Frames not published because the bus backlog was over its bound (MAX_BUS_BACKLOG_BYTES). */
+  framesDroppedAtBus = 0;
+  /** Frames not published to a viewer on another node because it said it is behind. */
+  framesHeldForPaused = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly writes = new Map<string, Promise<void>>();
+  /** Viewers on other nodes that are behind, by `node/conn`: they get no DOM frames until they catch up. */
+  private readonly paused = new Set<string>();
 
   constructor(
     readonly bus: Bus,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.state = new NodeState(this, log);
+  }
 
   async start(handlers: ClusterHandlers): Promise<void> {
+    await this.bus.subscribe(BROADCAST_CHANNEL, (payload) => {
+      try {
+        const e = JSON.parse(payload.toString('utf8')) as Envelope | ChangedNotice;
+        if (e.t === 'changed') {
+          if (e.node !== this.nodeId) this.state.heard(e.table, e.tenant);
+        } else if (e.t === 'disconnect_user' && e.node !== this.nodeId) handlers.onEnvelope(e);
+      } catch (err) {
+        this.log.error({ err }, 'bad cluster broadcast');
+      }
+    });
     await this.bus.subscribe(`sp:node:${this.nodeId}`, (payload) => {
       try {
         if (payload[0] === FRAME_KIND) {
@@ -83,9 +139,14 @@ export class Cluster {
         this.log.error({ err }, 'bad cluster message');
       }
     });
-    const beat = () => this.bus.setValue(`sp:alive:${this.nodeId}`, String(Date.now()), ALIVE_TTL_MS).catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed'));
+    const beat = () =>
+      Promise.all([
+        this.bus.setValue(`sp:alive:${this.nodeId}`, String(Date.now()), ALIVE_TTL_MS),
+        this.bus.setField(DIRECTORY_KEY, this.nodeId, String(this.startedAt), DIRECTORY_TTL_MS),
+        this.state.refresh(),
+      ]).catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed'));
     await beat();
-    this.heartbeat = setInterval(beat, ALIVE_TTL_MS / 4);
+    this.heartbeat = setInterval(beat, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
@@ -93,9 +154,35 @@ export class Cluster {
     this.bus.publish(`sp:node:${node}`, JSON.stringify(envelope));
   }
 
-  /** One publish per node, however many of its consoles watch the session. */
+  /** To every other node (and not back to this one). */
+  broadcast(envelope: Envelope | ChangedNotice): void {
+    this.bus.publish(BROADCAST_CHANNEL, JSON.stringify(envelope));
+  }
+
+  /**
+   * One publish per node, however many of its consoles watch the session. DOM frames skip viewers
+   * that said they are behind, and are dropped when the bus backlog is over its bound.
+   */
   sendFrame(node: string, conns: string[], frame: Uint8Array): void {
-    this.bus.publish(`sp:node:${node}`, encodeFrames(conns, frame));
+    let to = conns;
+    if (isDroppable(frame)) {
+      if (this.paused.size > 0) {
+        to = conns.filter((conn) => !this.paused.has(`${node}/${conn}`));
+        this.framesHeldForPaused += conns.length - to.length;
+        if (to.length === 0) return;
+      }
+      if (this.bus.backlogBytes() > MAX_BUS_BACKLOG_BYTES) {
+        this.framesDroppedAtBus += 1;
+        return;
+      }
+    }
+    this.bus.publish(`sp:node:${node}`, encodeFrames(to, frame));
+  }
+
+  /** A viewer on another node fell behind (true) or caught up (false); see SessionLink. */
+  setPaused(node: string, conn: string, paused: boolean): void {
+    if (paused) this.paused.add(`${node}/${conn}`);
+    else this.paused.delete(`${node}/${conn}`);
   }
 
   /** A console's encrypted frame, to its session's home; the frame's bytes are passed on as they are. */
@@ -118,6 +205,16 @@ export class Cluster {
     return node === this.nodeId || (await this.bus.getValue(`sp:alive:${node}`)) !== null;
   }
 
+  /** The nodes whose heartbeat is alive, this one included; prunes dead ones from the directory. */
+  async liveNodes(): Promise<string[]> {
+    const known = [...(await this.bus.getFields(DIRECTORY_KEY)).keys()];
+    const alive = await Promise.all(known.map((node) => this.isAlive(node)));
+    const live = known.filter((_, i) => alive[i]);
+    for (const [i, node] of known.entries()) if (!alive[i]) void this.bus.deleteField(DIRECTORY_KEY, node).catch(() => undefined);
+    if (!live.includes(this.nodeId)) live.push(this.nodeId);
+    return live;
+  }
+
   /** Writes are chained per session so the last one wins. */
   saveSession(sid: string, record: SessionRecord): void {
     const previous = this.writes.get(sid) ?? Promise.resolve();
@@ -136,13 +233,14 @@ export class Cluster {
   }
 
   endSession(sid: string): void {
+    this.state.removeField('live', sid);
     const previous = this.writes.get(sid) ?? Promise.resolve();
     void previous.then(() => this.bus.deleteValue(`sp:session:${sid}`)).catch(() => undefined);
   }
 
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await this.bus.deleteValue(`sp:alive:${this.nodeId}`).catch(() => undefined);
+    await Promise.all([this.bus.deleteValue(`sp:alive:${this.nodeId}`), this.bus.deleteField(DIRECTORY_KEY, this.nodeId), this.state.clear()]).catch(() => undefined);
   }
 }
 

@@ -57,6 +57,27 @@ export class RedisBus implements Bus {
     await this.pub.del(key);
   }
 
+  async setField(key: string, field: string, value: string, ttlMs: number): Promise<void> {
+    await this.pub.multi().hset(key, field, value).pexpire(key, Math.max(1, Math.round(ttlMs))).exec();
+  }
+
+  async deleteField(key: string, field: string): Promise<void> {
+    await this.pub.hdel(key, field);
+  }
+
+  async getFields(key: string): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.pub.hgetall(key)));
+  }
+
+  async touch(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.pub.pexpire(key, Math.max(1, Math.round(ttlMs)))) === 1;
+  }
+
+  /** What the publishing connection has queued: bytes not yet taken by the kernel. */
+  backlogBytes(): number {
+    return this.pub.stream?.writableLength ?? 0;
+  }
+
   async close(): Promise<void> {
     this.sub.disconnect();
     await this.pub.quit().catch(() => this.pub.disconnect());

@@ -247,3 +247,30 @@ test('share links: a session or message handed to a colleague, who opens it late
   const audit = await consoleCall(server, await login(server), 'GET', '/api/audit?action=share.');
   assert.deepEqual(audit.body.entries.map((e: any) => e.action).sort(), ['share.create', 'share.create', 'share.open', 'share.open']);
 });
+
+test('a visitor’s left messages are in their data export, go with their data deletion, and follow the chat retention', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const cookie = await login(server);
+  const tenantId = await tenantOf(server);
+  const snapshot = snapshotOf([{ type: 2, timestamp: 1, data: { node: { type: 0, id: 1, childNodes: [] } } }]);
+  const mine = (await visitor(server, 'messages', { siteKey: server.demoSiteKey, text: 'Export me', identity: { id: 'gdpr-1' }, page, snapshot })).body.id as string;
+  await visitor(server, 'messages', { siteKey: server.demoSiteKey, text: 'Someone else', identity: { id: 'gdpr-2' }, page });
+  await consoleCall(server, cookie, 'POST', `/api/messages/${mine}/replies`, { text: 'Exported too' });
+
+  const exported = await consoleCall(server, cookie, 'GET', '/api/visitors/gdpr-1/export');
+  assert.equal(exported.status, 200, 'a visitor with only a left message has data to export');
+  assert.deepEqual(exported.body.messages.map((m: any) => [m.id, m.entries.map((e: any) => e.text), m.snapshot[0].type]), [[mine, ['Export me', 'Exported too'], 2]]);
+  const deleted = await consoleCall(server, cookie, 'DELETE', '/api/visitors/gdpr-1/data');
+  assert.equal(deleted.body.deleted.messages, 1);
+  assert.equal((await consoleCall(server, cookie, 'GET', `/api/messages/${mine}`)).status, 404);
+  assert.equal((await consoleCall(server, cookie, 'GET', '/api/visitors/gdpr-1/export')).status, 404);
+  assert.equal((await server.store.db.selectFrom('followup_snapshots').select('followup_id').execute()).length, 0);
+
+  // Chat retention of 1 day: the other message goes two days on.
+  await server.tenants.setRetention(tenantId, { sessionsDays: null, chatDays: 1, auditDays: null, recordingsDays: null });
+  const { purgeTenant } = await import('../retention.ts');
+  assert.equal((await purgeTenant(tenantId, server.tenants, server.adminStore, server.store)).messages, 0, 'not old yet');
+  assert.equal((await purgeTenant(tenantId, server.tenants, server.adminStore, server.store, Date.now() + 2 * 86_400_000)).messages, 1);
+  assert.deepEqual((await consoleCall(server, cookie, 'GET', '/api/messages')).body.messages, []);
+});

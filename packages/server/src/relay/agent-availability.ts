@@ -3,20 +3,20 @@
  * with nobody online it offers "Leave a message" instead of a live session. Presence sockets
  * get `welcome.agentsOnline`, then an `availability` message whenever it changes.
  *
- * Across nodes: every node with agents of a tenant writes `sp:agents:<tenant>` = its node id
- * (short expiry, refreshed on each tick); a node without local agents reads that key. A node's
- * own stale write does not count for itself, so the last agent leaving is seen at once here and
- * within one expiry elsewhere.
+ * Across nodes: each node keeps the number of consoles of each tenant open on it in its share of
+ * the `agents` table (cluster/node-state.ts). A change is announced on the broadcast channel, so
+ * every node re-checks at once; a node that dies stops counting when its heartbeat expires, which
+ * the periodic tick catches.
  */
-import type { Bus } from '../cluster/bus.ts';
+import { coalesce } from '../cluster/coalesce.ts';
+import type { NodeState } from '../cluster/node-state.ts';
 import type { Peer } from './peer.ts';
 
-const KEY_TTL_MS = 10_000;
 export const AVAILABILITY_TICK_MS = 2_000;
 
 export interface AvailabilityDeps {
-  bus: Bus;
-  nodeId(): string;
+  /** This node's share of the cluster-wide tables. */
+  state: NodeState;
   /** Tenant ids of the consoles connected to this node (one entry per console). */
   agentTenants(): Iterable<string>;
 }
@@ -25,25 +25,29 @@ export class AgentAvailability {
   private readonly watchers = new Map<Peer, string>();
   private readonly announced = new Map<string, boolean>();
   private readonly timer: NodeJS.Timeout;
-  private ticking = false;
+  /** Re-checks a tenant, one check at a time (changes that arrive meanwhile fold into one more). */
+  private readonly recheck = coalesce((tenantId) => this.announce(tenantId));
 
   constructor(
     private readonly deps: AvailabilityDeps,
     tickMs = AVAILABILITY_TICK_MS,
   ) {
-    this.timer = setInterval(() => void this.tick(), tickMs);
+    this.timer = setInterval(() => this.tick(), tickMs);
     this.timer.unref();
+    deps.state.onChange('agents', (tenantId) => this.recheck(tenantId));
   }
 
-  private localTenants(): Set<string> {
-    return new Set(this.deps.agentTenants());
+  private localCount(tenantId: string): number {
+    let n = 0;
+    for (const t of this.deps.agentTenants()) if (t === tenantId) n++;
+    return n;
   }
 
-  /** Online here, or on another node of the cluster. */
+  /** Online here, or on any other live node of the cluster. */
   async isOnline(tenantId: string): Promise<boolean> {
-    if (this.localTenants().has(tenantId)) return true;
-    const writer = await this.deps.bus.getValue(`sp:agents:${tenantId}`).catch(() => null);
-    return writer !== null && writer !== this.deps.nodeId();
+    if (this.localCount(tenantId) > 0) return true;
+    const rows = await this.deps.state.read('agents', tenantId).catch(() => []);
+    return rows.some((row) => Number(row.value) > 0);
   }
 
   /** A presence socket of `tenantId` that wants `availability` updates. */
@@ -58,32 +62,24 @@ export class AgentAvailability {
     if (tenantId && ![...this.watchers.values()].includes(tenantId)) this.announced.delete(tenantId);
   }
 
-  /** An agent's console connected or left: tell that tenant's visitors now, not at the next tick. */
+  /** An agent's console connected or left here: update this node's count, which tells every node. */
   changed(tenantId: string): void {
-    const local = this.localTenants();
-    if (local.has(tenantId)) void this.deps.bus.setValue(`sp:agents:${tenantId}`, this.deps.nodeId(), KEY_TTL_MS).catch(() => undefined);
-    void this.announce(tenantId, local);
+    const n = this.localCount(tenantId);
+    if (n > 0) this.deps.state.put('agents', tenantId, 'consoles', String(n));
+    else this.deps.state.remove('agents', tenantId, 'consoles');
   }
 
-  private async announce(tenantId: string, local: Set<string>): Promise<void> {
+  private async announce(tenantId: string): Promise<void> {
     if (!this.announced.has(tenantId)) return;
-    const online = local.has(tenantId) || (await this.isOnline(tenantId));
+    const online = await this.isOnline(tenantId);
     if (this.announced.get(tenantId) === online || !this.announced.has(tenantId)) return;
     this.announced.set(tenantId, online);
     for (const [peer, t] of this.watchers) if (t === tenantId) peer.sendMessage({ type: 'availability', agentsOnline: online });
   }
 
-  /** Refreshes this node's keys and catches changes made on other nodes. */
-  async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
-      const local = this.localTenants();
-      await Promise.all([...local].map((t) => this.deps.bus.setValue(`sp:agents:${t}`, this.deps.nodeId(), KEY_TTL_MS).catch(() => undefined)));
-      await Promise.all([...this.announced.keys()].map((t) => this.announce(t, local)));
-    } finally {
-      this.ticking = false;
-    }
+  /** Catches agents lost with a node that died (no announcement comes from a dead node). */
+  tick(): void {
+    for (const tenantId of this.announced.keys()) this.recheck(tenantId);
   }
 
   stop(): void {

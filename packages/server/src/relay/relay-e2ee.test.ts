@@ -273,3 +273,25 @@ test('encrypted recordings: the tenant registers a P-256 public key; the server 
   const events = await api(`/recordings/${created.sessionId}/events`);
   assert.equal(((await events.json()) as { error: { code: string } }).error.code, 'e2ee_feature_off', 'the server cannot turn ciphertext into events');
 });
+
+test('features that need plaintext on the server refuse encrypted sites: the shared browser and follow-up page snapshots (e2ee_feature_off)', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const cookie = await login(server);
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-samepage-csrf': '1', ...headers }, body: JSON.stringify(body) });
+  const { sharedBrowsers } = await import('../shared-browser/manager.ts');
+  const { SHARED_BROWSER_SDK_DIST } = await import('../shared-browser/routes.ts');
+  const key = await sharedBrowsers(server.relay, SHARED_BROWSER_SDK_DIST).siteKey(await tenantOf(server));
+  const own = (await server.store.findSiteByKey(key))!;
+  await server.store.updateSite(own.tenantId, own.id, { policy: { ...own.policy, e2ee: true } });
+  const opened = await post('/api/shared-browser', { url: 'https://example.com/' }, { cookie });
+  assert.equal(((await opened.json()) as { error: { code: string } }).error.code, 'e2ee_feature_off');
+
+  const site = await createE2eeSite(server);
+  const message = { siteKey: site.siteKey, text: 'Please call me back', page: { url: server.url + '/', title: 'Shop' }, snapshot: 'H4sIAAAAAAAAAwMAAAAAAAAAAAA=' };
+  const refused = await post('/followup/messages', message, { origin: server.url });
+  assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'e2ee_feature_off');
+  const { snapshot: _snapshot, ...withoutSnapshot } = message;
+  assert.equal((await post('/followup/messages', withoutSnapshot, { origin: server.url })).status, 201, 'the message itself is still accepted');
+});

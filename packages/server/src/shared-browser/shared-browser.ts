@@ -9,7 +9,7 @@ import { runBrowserAction, type BrowserAction, type BrowserActionResult } from '
 import { startEgressProxy, type EgressProxy } from './egress-proxy.ts';
 import { SESSION_STORAGE_KEY_FOR_SEED, sdkInitScript } from './init-script.ts';
 import { InProcessSocket, SDK_ORIGIN, internalRequest } from './in-process-socket.ts';
-import { isAlive, killAll, processTree, rssMb } from './proc.ts';
+import { isAlive, killAll, memoryMb, processTree } from './proc.ts';
 import { createRequestRouter } from './request-router.ts';
 import type { AddressPolicy, Lookup, UrlPatterns } from './url-policy.ts';
 
@@ -122,7 +122,7 @@ export class SharedBrowser {
 
   private addPage(page: Page): void {
     this.pages.push(page);
-    void page.routeWebSocket(`${SDK_ORIGIN.replace('https', 'wss')}/ws`, (ws) => this.routeSocket(ws, page));
+    page.routeWebSocket(`${SDK_ORIGIN.replace('https', 'wss')}/ws`, (ws) => this.routeSocket(ws, page)).catch(() => undefined);
     page.on('close', () => {
       const i = this.pages.indexOf(page);
       if (i >= 0) this.pages.splice(i, 1);
@@ -262,7 +262,7 @@ export class SharedBrowser {
     const session = this.o.relay.sessions.get(this.sessionId);
     if (!session || session.ended) return void this.close('session_ended');
     if (Date.now() - this.lastActivity > this.o.config.idleMs) return void this.close('idle');
-    const mb = rssMb(this.snapshotPids());
+    const mb = memoryMb(this.snapshotPids());
     if (mb > this.o.config.memoryMb) {
       this.o.log.warn({ mb, limit: this.o.config.memoryMb }, 'shared browser over its memory limit');
       return void this.close('memory');

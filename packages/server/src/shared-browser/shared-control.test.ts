@@ -91,7 +91,7 @@ test('shared browser: the customer asks for control, an agent hands it over, the
   assert.equal((await guest.next('control_result')).ok, true);
   await until(guest, 'browser_tabs', (m) => m.tabs[0]?.url === `${base}/tabs`);
   await browser.active!.click('#open'); // the site opens a tab (target=_blank)
-  await until(senior.agent, 'browser_tabs', (m) => m.tabs.length === 2).catch((e) => { throw new Error(String(e) + JSON.stringify(session.state.ended)); });
+  await until(senior.agent, 'browser_tabs', (m) => m.tabs.length === 2);
   guest.send({ type: 'control_action', actionId: 5, action: { kind: 'tab', index: 1 } });
   assert.equal((await guest.next('control_result')).ok, true);
   const switched = await until(viewer.agent, 'browser_tabs', (m) => m.tabs[1]?.active === true);
@@ -100,8 +100,8 @@ test('shared browser: the customer asks for control, an agent hands it over, the
 
   // The page itself may not take control away (C6): the SDK's revoke is refused by the server.
   await browser.active!.waitForFunction('window.Samepage && window.Samepage.control.state().controllerId !== null', undefined, { timeout: 10_000 });
-  await browser.active!.evaluate('window.Samepage.control.revoke()');
-  await new Promise((r) => setTimeout(r, 300));
+  const refusal = await browser.active!.evaluate(`new Promise((done) => { const off = window.Samepage.on('error', (e) => { off(); done(e.code); }); window.Samepage.control.revoke(); })`);
+  assert.equal(refusal, 'permission_denied');
   assert.equal(session.control.controllerId, guestPid, 'the page could not revoke');
 
   // The agent takes control back (C2); the customer's next action is refused.

@@ -1,0 +1,118 @@
+import type { Logger } from 'pino';
+import type { Cluster } from './cluster.ts';
+
+/**
+ * This node's share of the cluster-wide tables: the visitors connected to it, how many agents of
+ * each tenant have a console open on it, and the live sessions it is home to.
+ *
+ * One mechanism for all three. Each node writes only its own share, a hash at
+ * `sp:state:<table>:<tenant>:<node>` that expires `STATE_TTL_MS` after its last renewal (every
+ * heartbeat). A reader reads the shares of the nodes that are alive (the directory `sp:nodes`
+ * and their `sp:alive:<node>` heartbeats), so a dead node stops counting as soon as its heartbeat
+ * expires, and its share disappears with its expiry: nobody else ever deletes it, so no write is
+ * lost to a race. Every change is announced on `sp:all`; nodes that watch the table re-read it.
+ */
+export type StateTable = 'visitors' | 'agents' | 'live';
+
+export interface StateRow {
+  node: string;
+  field: string;
+  value: string;
+}
+
+/** Longer than the heartbeat expiry, so a node that stalls for a few seconds keeps its share. */
+export const STATE_TTL_MS = 30_000;
+
+interface Share {
+  table: StateTable;
+  tenant: string;
+  fields: Map<string, string>;
+}
+
+export class NodeState {
+  private readonly mine = new Map<string, Share>();
+  private readonly listeners = new Map<string, Set<(tenant: string) => void>>();
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly log: Logger,
+  ) {}
+
+  private keyOf(table: string, tenant: string, node: string): string {
+    return `sp:state:${table}:${tenant}:${node}`;
+  }
+
+  /** Sets one row of this node's share and tells every node. */
+  put(table: StateTable, tenant: string, field: string, value: string): void {
+    const key = this.keyOf(table, tenant, this.cluster.nodeId);
+    let share = this.mine.get(key);
+    if (!share) this.mine.set(key, (share = { table, tenant, fields: new Map() }));
+    if (share.fields.get(field) === value) return;
+    share.fields.set(field, value);
+    this.cluster.bus.setField(key, field, value, STATE_TTL_MS).catch((err: unknown) => this.log.warn({ err, table }, 'could not write node state'));
+    this.announce(table, tenant);
+  }
+
+  remove(table: StateTable, tenant: string, field: string): void {
+    const key = this.keyOf(table, tenant, this.cluster.nodeId);
+    const share = this.mine.get(key);
+    if (!share?.fields.delete(field)) return;
+    if (share.fields.size === 0) this.mine.delete(key);
+    this.cluster.bus.deleteField(key, field).catch((err: unknown) => this.log.warn({ err, table }, 'could not write node state'));
+    this.announce(table, tenant);
+  }
+
+  /** Removes `field` from this node's share of `table`, whatever its tenant. */
+  removeField(table: StateTable, field: string): void {
+    for (const share of [...this.mine.values()]) if (share.table === table && share.fields.has(field)) this.remove(table, share.tenant, field);
+  }
+
+  /** This node's rows, read without the bus. */
+  own(table: StateTable, tenant: string): ReadonlyMap<string, string> {
+    return this.mine.get(this.keyOf(table, tenant, this.cluster.nodeId))?.fields ?? new Map();
+  }
+
+  /** The rows of every live node: this node's from memory, the others' from the bus. */
+  async read(table: StateTable, tenant: string): Promise<StateRow[]> {
+    const self = this.cluster.nodeId;
+    const rows: StateRow[] = [...this.own(table, tenant)].map(([field, value]) => ({ node: self, field, value }));
+    const others = (await this.cluster.liveNodes()).filter((node) => node !== self);
+    const shares = await Promise.all(others.map((node) => this.cluster.bus.getFields(this.keyOf(table, tenant, node))));
+    for (const [i, share] of shares.entries()) for (const [field, value] of share) rows.push({ node: others[i]!, field, value });
+    return rows;
+  }
+
+  /** Calls `listener(tenant)` whenever a node (this one included) changes its share of `table`. */
+  onChange(table: StateTable, listener: (tenant: string) => void): void {
+    let set = this.listeners.get(table);
+    if (!set) this.listeners.set(table, (set = new Set()));
+    set.add(listener);
+  }
+
+  /** Another node announced a change. */
+  heard(table: string, tenant: string): void {
+    for (const listener of this.listeners.get(table) ?? []) listener(tenant);
+  }
+
+  private announce(table: StateTable, tenant: string): void {
+    this.cluster.broadcast({ t: 'changed', node: this.cluster.nodeId, table, tenant });
+    queueMicrotask(() => this.heard(table, tenant));
+  }
+
+  /** On each heartbeat: renews this node's keys, and writes back any the bus lost (a Redis restart). */
+  async refresh(): Promise<void> {
+    await Promise.all(
+      [...this.mine].map(async ([key, share]) => {
+        if (await this.cluster.bus.touch(key, STATE_TTL_MS)) return;
+        await Promise.all([...share.fields].map(([field, value]) => this.cluster.bus.setField(key, field, value, STATE_TTL_MS)));
+      }),
+    );
+  }
+
+  /** The node is stopping: its share goes at once. */
+  async clear(): Promise<void> {
+    const keys = [...this.mine.keys()];
+    this.mine.clear();
+    await Promise.all(keys.map((key) => this.cluster.bus.deleteValue(key)));
+  }
+}
