@@ -11,6 +11,8 @@ export interface AgentSocketHandlers {
 
 export interface AgentSocket {
   send(message: ClientMessage): void;
+  /** Encrypted frames (end-to-end encrypted sessions); WebSocket only, the HTTP stream sends JSON. */
+  sendBinary?(frame: Uint8Array): void;
   close(): void;
   isOpen(): boolean;
 }
@@ -47,6 +49,9 @@ function openWebSocket(url: string, handlers: AgentSocketHandlers): AgentSocket 
   return {
     send(message) {
       if (ws.readyState === WebSocket.OPEN) ws.send(encodeMessage(message));
+    },
+    sendBinary(frame) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(frame);
     },
     close() {
       closed = true;

@@ -191,6 +191,7 @@ export function openWithFallback(url: string, handlers: AgentSocketHandlers, ope
   else useWebSocket();
   return {
     send: (message) => current?.send(message),
+    sendBinary: (frame) => current?.sendBinary?.(frame),
     close() {
       done = true;
       clearTimeout(timer);

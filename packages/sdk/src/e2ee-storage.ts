@@ -70,14 +70,14 @@ function openDb(): Promise<IDBDatabase | null> {
   });
 }
 
-async function withStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T> | null, fallback: T): Promise<T> {
+async function withStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest | null, fallback: T): Promise<T> {
   const db = await openDb();
   if (!db) return fallback;
   return new Promise<T>((resolve) => {
     try {
       const tx = db.transaction(STORE, mode);
       const request = run(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(request ? (request.result ?? fallback) : fallback);
+      tx.oncomplete = () => resolve(request ? ((request.result as T | undefined) ?? fallback) : fallback);
       tx.onerror = tx.onabort = () => resolve(fallback);
     } catch {
       resolve(fallback);
@@ -86,12 +86,12 @@ async function withStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStor
 }
 
 export function saveLink(entry: StoredLink): Promise<unknown> {
-  return withStore('readwrite', (store) => store.put(entry), undefined);
+  return withStore<unknown>('readwrite', (store) => store.put(entry), undefined);
 }
 
 /** The session's links (and old sessions' links are dropped on the way). */
 export async function loadLinks(sessionId: string, now = Date.now()): Promise<StoredLink[]> {
-  const all = await withStore<StoredLink[]>('readonly', (store) => store.getAll() as IDBRequest<StoredLink[]>, []);
+  const all = await withStore<StoredLink[]>('readonly', (store) => store.getAll(), []);
   const stale = all.filter((e) => now - e.savedAt > MAX_AGE_MS);
   if (stale.length) await withStore('readwrite', (store) => (stale.forEach((e) => store.delete([e.sessionId, e.member])), null), null);
   return all.filter((e) => e.sessionId === sessionId && now - e.savedAt <= MAX_AGE_MS);
@@ -99,7 +99,7 @@ export async function loadLinks(sessionId: string, now = Date.now()): Promise<St
 
 /** The session ended (or an agent left): its links go. */
 export function dropLinks(sessionId: string, member?: number): Promise<unknown> {
-  return withStore('readwrite', (store) => store.delete(member === undefined ? IDBKeyRange.bound([sessionId, 0], [sessionId, 0xffff]) : IDBKeyRange.only([sessionId, member])), undefined);
+  return withStore<unknown>('readwrite', (store) => store.delete(member === undefined ? IDBKeyRange.bound([sessionId, 0], [sessionId, 0xffff]) : IDBKeyRange.only([sessionId, member])), undefined);
 }
 
 export function forgetSession(sessionId: string): void {

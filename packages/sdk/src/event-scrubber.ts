@@ -93,6 +93,8 @@ export function scrubSnapshotNode(policy: RedactionPolicy, lookup: NodeLookup, n
       masksText = parentMasksText || tag === 'TEXTAREA';
     }
     if (tag === 'OPTION' && node.attributes) scrubOptionState(policy, el, node.attributes, true);
+    // A canvas image may show anything, text included: none from a redacted or blocked area.
+    if (tag === 'CANVAS' && masksText && node.attributes) delete node.attributes['rr_dataURL'];
   }
   return { masksText, tag };
 }
@@ -145,5 +147,10 @@ export function scrubEvent(policy: RedactionPolicy, lookup: NodeLookup, event: R
   const source = incrementalSource(event);
   if (source === IncrementalSource.Mutation) scrubMutation(policy, lookup, event.data as MutationData);
   else if (source === IncrementalSource.Input) scrubInput(policy, lookup, event.data as InputData);
+  else if (source === IncrementalSource.CanvasMutation) {
+    const data = event.data as { id: number; commands?: unknown[] };
+    const el = asElement(lookup(data.id));
+    if (!el || masksChildText(policy, el)) data.commands = [];
+  }
   return event;
 }

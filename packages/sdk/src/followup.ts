@@ -6,7 +6,6 @@
  * events. A snapshot is taken by snapshot.js, loaded only when the visitor attaches one.
  * Registers through the loader's private hook and adds no global of its own.
  */
-import type { SiteTheme } from '@samepage/protocol';
 import type { CaptureHost, SamepageApi, SamepageError } from './api-types.ts';
 import { createPost } from './followup-client.ts';
 import { addHeld, dropHeld, readHeld } from './followup-held.ts';
@@ -14,6 +13,7 @@ import type { FollowupFactory, FollowupModule, FollowupThread, LeaveMessageInput
 import { createFollowupUi, type FollowupUi } from './followup-ui.ts';
 import { followupText, type FollowupTextKey } from './i18n/followup.ts';
 import type { RedactionRules } from './redaction.ts';
+import { resolveTheme } from './theme.ts';
 import { readIdentity } from './visitor-identity.ts';
 import { applyTheme } from './widget-host.ts';
 
@@ -22,7 +22,6 @@ const SNAPSHOT_PATH = '/sdk/snapshot.js';
 interface SiteStatus {
   agentsOnline: boolean;
   redaction: RedactionRules;
-  theme?: SiteTheme;
 }
 
 const fail = (code: SamepageError['code'], message: string): SamepageError => ({ code, message });
@@ -32,25 +31,18 @@ const createFollowup: FollowupFactory = (host: CaptureHost) => {
   const post = createPost(server);
   const api = window.Samepage as SamepageApi;
   let status: Promise<SiteStatus> | null = null;
-  let serverTheme: SiteTheme = {};
   let ui: FollowupUi | null = null;
   /** Set while a session started from a reply is being set up: no launcher meanwhile. */
   let startingLive = false;
 
   const loadStatus = (): Promise<SiteStatus> =>
-    (status ??= post<SiteStatus>('/followup/status', { siteKey }).then(
-      (s) => {
-        serverTheme = s.theme ?? {};
-        return s;
-      },
-      (error: unknown) => {
-        status = null;
-        throw error;
-      },
-    ));
+    (status ??= post<SiteStatus>('/followup/status', { siteKey }).catch((error: unknown) => {
+      status = null;
+      throw error;
+    }));
 
-  const theme = (): SiteTheme => ({ ...serverTheme, ...Object.fromEntries(Object.entries(host.config.theme).filter(([, v]) => v !== undefined)), text: { ...serverTheme.text, ...host.config.theme.text } });
-  const t = (key: FollowupTextKey, vars?: Record<string, string>): string => followupText(host.config.lang, theme().text, key, vars);
+  // The site's theme (from the presence welcome) with the page's own options on top, as the loader's.
+  const t = (key: FollowupTextKey, vars?: Record<string, string>): string => followupText(host.config.lang, resolveTheme(host).text, key, vars);
 
   const leave = async (input: LeaveMessageInput): Promise<{ id: string }> => {
     const text = typeof input?.text === 'string' ? input.text.trim() : '';
@@ -129,9 +121,7 @@ const createFollowup: FollowupFactory = (host: CaptureHost) => {
       closeReply: (thread) => void thread.markSeen().catch((error: unknown) => host.report(error)),
       closed: () => update(),
     });
-    loadStatus()
-      .then(() => applyTheme(root, theme()))
-      .catch((error: unknown) => host.report(error));
+    applyTheme(root, resolveTheme(host));
     return ui;
   };
 

@@ -35,6 +35,8 @@ const FIXTURE = `<!doctype html><html><body>
   <section class="tenant-secret"><span id="tenant-text">tenant secret</span></section>
   <div id="blocked" data-samepage-block style="width:120px;height:40px">blocked secret</div>
   <p id="public">Public text</p>
+  <canvas id="chart" width="40" height="20"></canvas>
+  <div data-samepage-redact><canvas id="signature" width="40" height="20"></canvas></div>
 </body></html>`;
 
 const HARNESS = `
@@ -196,6 +198,39 @@ describe('redaction in a real DOM', () => {
     const optionMutations = events.filter((e) => e.type === 3 && e.data['source'] === 0).flatMap((e) => (e.data['attributes'] as Array<{ attributes: Record<string, unknown> }> | undefined) ?? []);
     assert.ok(optionMutations.every((m) => !('selected' in m.attributes)), 'no selected attribute of a masked select in mutations');
     assert.ok(!/"value":"(Premium|Basic|B|France)"/.test(json), 'no masked select value in the stream');
+  });
+
+  test('<canvas>: images are sent, except from a redacted or blocked area (keyframe and sampled frames)', async () => {
+    const json = await page.evaluate(async () => {
+      const { redaction, scrubEvent, startRecorder, getNodeById } = window.__sp;
+      for (const id of ['chart', 'signature']) {
+        const ctx = document.querySelector<HTMLCanvasElement>(`#${id}`)!.getContext('2d')!;
+        ctx.fillStyle = '#c00';
+        ctx.fillRect(0, 0, 40, 20);
+      }
+      const policy = redaction.createRedactionPolicy();
+      const events: unknown[] = [];
+      const rec = startRecorder({ canvasFps: 10, policy, emit: (e) => events.push(JSON.parse(JSON.stringify(scrubEvent(policy, getNodeById, e)))), onError: () => undefined });
+      // Redraw both, then let the sampler (10 fps) send them.
+      for (const id of ['chart', 'signature']) document.querySelector<HTMLCanvasElement>(`#${id}`)!.getContext('2d')!.fillRect(0, 0, 20, 20);
+      await new Promise((r) => setTimeout(r, 800));
+      rec?.stop();
+      return JSON.stringify({ events });
+    });
+    const { events } = JSON.parse(json) as { events: Array<{ type: number; data: Record<string, unknown> }> };
+    const canvases = new Map<string, { id: number; dataUrl: unknown }>();
+    const walk = (node: { id: number; attributes?: Record<string, unknown>; childNodes?: unknown[] }) => {
+      const id = node.attributes?.['id'];
+      if (id === 'chart' || id === 'signature') canvases.set(id, { id: node.id, dataUrl: node.attributes?.['rr_dataURL'] });
+      for (const child of node.childNodes ?? []) walk(child as typeof node);
+    };
+    walk(events.find((e) => e.type === 2)!.data['node'] as Parameters<typeof walk>[0]);
+    assert.match(String(canvases.get('chart')?.dataUrl), /^data:image\//, 'an ordinary canvas is in the keyframe');
+    assert.equal(canvases.get('signature')?.dataUrl, undefined, 'a redacted canvas is not');
+    const frames = events.filter((e) => e.type === 3 && e.data['source'] === 9);
+    const sent = (id: number | undefined) => frames.some((f) => f.data['id'] === id && Array.isArray(f.data['commands']) && f.data['commands'].length > 0);
+    assert.ok(sent(canvases.get('chart')?.id), 'the sampler sends the ordinary canvas');
+    assert.ok(!sent(canvases.get('signature')?.id), 'no sampled frame of the redacted canvas');
   });
 
   test('nothing secret reaches the recorded stream: full snapshot, typing, and mutations', async () => {

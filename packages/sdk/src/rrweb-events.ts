@@ -13,6 +13,7 @@ export const IncrementalSource = {
   ViewportResize: 4,
   Input: 5,
   TouchMove: 6,
+  CanvasMutation: 9,
 } as const;
 
 /** rrweb-snapshot's NodeType. */

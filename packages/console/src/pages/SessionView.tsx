@@ -24,7 +24,7 @@ import { InvitePanel } from '../components/InvitePanel.tsx';
 import { SharedBrowserPanel } from './OpenUrlPanel.tsx';
 import { NotesBox } from '../components/NotesBox.tsx';
 import { ShareButton } from '../components/ShareButton.tsx';
-import { E2eeBadge } from '../components/E2eeBadge.tsx';
+import { E2eeStatus } from '../components/E2eeStatus.tsx';
 import { transportKind } from '../stream-socket.ts';
 
 interface Props {
@@ -58,7 +58,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
         <div className="session-title">
           <span className="session-label">{t.liveSessionLabel}</span>
           {guest && !shared && <span className="badge badge-muted">{t.viewOnly}</span>}
-          {state.policy?.e2ee && <E2eeBadge />}
+          {state.policy?.e2ee && <E2eeStatus />}
           {state.page && (
             <span className="session-page" title={state.page.url}>
               <span className="muted">{t.pageLabel}: </span>

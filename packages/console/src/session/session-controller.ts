@@ -24,6 +24,8 @@ import { NoticeStore } from './notice-store.ts';
 import { toolsFor, type Tools } from './permissions.ts';
 import { PresenceStore } from './presence-store.ts';
 import { initialState, stateAfterSession, type SessionState } from './session-state.ts';
+import { Store } from './store.ts';
+import { startAgentE2ee, type AgentE2ee } from './e2ee-session.ts';
 
 export type { SessionPhase, SessionState } from './session-state.ts';
 
@@ -46,6 +48,8 @@ export class SessionController {
   readonly chat = new ChatStore((message) => this.send(message));
   readonly presence = new PresenceStore();
   readonly notices = new NoticeStore();
+  /** End-to-end encrypted sessions: this console's keys and pairing (e2ee-agent.ts); null otherwise. */
+  readonly e2ee = new Store<AgentE2ee | null>(null);
 
   getState = (): SessionState => this.state;
 
@@ -187,6 +191,10 @@ export class SessionController {
   }
 
   private send(message: ClientMessage): boolean {
+    const e2ee = this.e2ee.get();
+    // Under end-to-end encryption chat and control go sealed, never in the clear.
+    if (e2ee && message.type === 'chat_send') return e2ee.sendChat(message.clientId, message.text);
+    if (e2ee && message.type === 'control_action') return e2ee.sendAction(message.actionId, message.action);
     if (!this.socket?.isOpen()) return false;
     this.socket.send(message);
     return true;
@@ -197,10 +205,14 @@ export class SessionController {
     const socket = openAgentSocket(socketUrl(window.location), {
       onOpen: () => {
         const guest = this.guest;
-        socket.send(guest ? { type: 'guest_hello', v: PROTOCOL_VERSION, token: guest.token, name: guest.name } : { type: 'agent_hello', v: PROTOCOL_VERSION });
+        socket.send(guest ? { type: 'guest_hello', v: PROTOCOL_VERSION, token: guest.token, name: guest.name } : { type: 'agent_hello', v: PROTOCOL_VERSION, e2ee: true });
       },
       onMessage: (message) => this.handleMessage(message),
-      onFrame: (frame) => this.replica?.receiveFrame(frame),
+      onFrame: (frame) => {
+        const e2ee = this.e2ee.get();
+        if (e2ee) e2ee.receive(frame);
+        else this.replica?.receiveFrame(frame);
+      },
       onClose: (code) => this.handleClose(code),
     });
     this.socket = socket;
@@ -253,7 +265,19 @@ export class SessionController {
       reconnecting: false,
       sharedBrowser: message.sharedBrowser ?? null,
     });
+    if (message.policy?.e2ee && !this.guest) this.e2ee.set(startAgentE2ee(this, message, this.e2ee.get()));
     this.chat.resync();
+  }
+
+  /** What the encrypted session needs from the controller (e2ee-session.ts). */
+  e2eeDeps() {
+    return {
+      sendFrame: (frame: Uint8Array) => this.socket?.sendBinary?.(frame),
+      domFrame: (frame: Uint8Array) => this.replica?.receiveFrame(frame),
+      chat: (message: Parameters<ChatStore['receive']>[0][number]) => this.chat.receive([message]),
+      notice: (text: string) => this.notices.push(text, 'warn'),
+      participants: () => this.state.participants,
+    };
   }
 
   private handleMessage(message: ServerMessage): void {
@@ -265,6 +289,7 @@ export class SessionController {
       case 'participant_joined':
         return this.setState({ participants: [...this.state.participants.filter((p) => p.id !== message.participant.id), message.participant] });
       case 'participant_left':
+        this.e2ee.get()?.participantLeft(this.state.participants.find((p) => p.id === message.participantId));
         this.presence.removeParticipant(message.participantId);
         this.chat.typingNotice(message.participantId, false);
         return this.setState({ participants: this.state.participants.filter((p) => p.id !== message.participantId) });
@@ -371,6 +396,8 @@ export class SessionController {
   }
 
   private resetSession(): void {
+    this.e2ee.get()?.dispose();
+    this.e2ee.set(null);
     this.replica?.dispose();
     this.replica = null;
     this.chat.reset();

@@ -52,7 +52,7 @@ export type Envelope =
   | { t: 'rehome'; sid: string; home: string }
   /** Co-browse requests (visitor-registry.ts): agent's node → visitor's node, and the answers back. */
   | { t: 'cobrowse_ask'; requestId: string; visitorId: string; agentNode: string; agentName: string; company: string }
-  | { t: 'cobrowse_answered'; requestId: string; visitorId: string; accepted: boolean }
+  | { t: 'cobrowse_answered'; requestId: string; visitorId: string; accepted: boolean; gone?: boolean }
   | { t: 'cobrowse_session'; requestId: string; sessionId: string; home: string }
   /** A session's home → the visitor's node: show this tab as in a session, or not. */
   | { t: 'visitor_update'; visitorId: string; inSession: boolean }

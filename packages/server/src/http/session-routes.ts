@@ -20,22 +20,13 @@ export const sessionRoutes: ApiRoute[] = [
     path: '/sessions/live',
     permission: 'session.join_any',
     tag: 'sessions',
-    summary: 'Live sessions on this node',
+    summary: 'Live sessions on every node',
     on: ['console'],
     async handle({ caller, deps }) {
-      const live = [...deps.relay.sessions.values()].filter((s) => s.tenantId === caller.tenantId && !s.ended);
+      const live = await deps.relay.clusterRouter.listLive(caller.tenantId);
       const siteNames = new Map<string, string>();
       for (const s of live) if (!siteNames.has(s.siteId)) siteNames.set(s.siteId, (await deps.relay.deps.store.getSite(caller.tenantId, s.siteId))?.name ?? '');
-      const sessions = live
-        .map((s) => ({
-          id: s.id,
-          siteId: s.siteId,
-          siteName: siteNames.get(s.siteId) ?? '',
-          startedAt: s.startedAt,
-          page: s.page,
-          visitor: s.visitor ?? null,
-          participants: s.participants().map((p) => ({ name: p.name, role: p.role, title: p.title ?? null })),
-        }));
+      const sessions = live.map((s) => ({ ...s, siteName: siteNames.get(s.siteId) ?? '' }));
       return { sessions };
     },
   }),
@@ -165,9 +156,9 @@ export const sessionRoutes: ApiRoute[] = [
     path: '/visitors',
     permission: 'visitors.list',
     tag: 'visitors',
-    summary: 'Visitors on the sites right now (tabs with the SDK loaded, on this node)',
+    summary: 'Visitors on the sites right now (tabs with the SDK loaded, on every node)',
     response: responses.visitors,
     on: ['v1'],
-    handle: async ({ caller, deps }) => ({ visitors: deps.relay.visitors.list(caller.tenantId) }),
+    handle: async ({ caller, deps }) => ({ visitors: await deps.relay.visitors.list(caller.tenantId) }),
   }),
 ];

@@ -113,7 +113,7 @@ export const tenantRoutes: ApiRoute[] = [
     async handle({ caller, deps }) {
       const { tenantId } = caller;
       const [plan, seatsUsed, usage] = await Promise.all([deps.tenants.getPlan(tenantId), deps.tenants.countActiveAgents(tenantId), deps.tenants.usage(tenantId)]);
-      return { plan, seatsUsed, liveSessions: deps.relay.liveSessionCount(tenantId), daily: usage.daily, monthly: usage.monthly };
+      return { plan, seatsUsed, liveSessions: await deps.relay.liveSessionCount(tenantId), daily: usage.daily, monthly: usage.monthly };
     },
   }),
 

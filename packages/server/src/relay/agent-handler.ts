@@ -7,7 +7,6 @@ import { isCollabMessage } from './collab-router.ts';
 import type { LiveSession, Member } from './live-session.ts';
 import type { Peer } from './peer.ts';
 import { SessionLink } from './session-link.ts';
-import type { SessionRecord } from '../cluster/cluster.ts';
 import type { MessageHandler, Relay } from './relay.ts';
 import { assertNever } from './session-state.ts';
 import { isE2eeFrame, routeE2eeFrame } from './e2ee-router.ts';
@@ -168,7 +167,7 @@ export class AgentHandler implements MessageHandler {
     if (session && !session.ended) return this.attach(session, 'code');
     const record = session ? null : await this.relay.cluster.loadSession(found.sessionId);
     if (!record) return this.peer.fail('session_ended');
-    this.linkTo(found.sessionId, record, 'code');
+    this.linkTo(found.sessionId, record.home, 'code');
   }
 
   /** Supervisors join any session; any agent rejoins a session it was in (after a network drop). */
@@ -181,15 +180,15 @@ export class AgentHandler implements MessageHandler {
     if (!rejoin && !this.can('session.join_any')) return this.peer.fail('permission_denied', 'Your role does not allow joining any session.');
     if (tenantId !== this.user.tenantId || session?.ended) return this.peer.fail('session_not_found');
     if (session) return this.attach(session, rejoin ? 'rejoin' : 'supervise');
-    if (record) this.linkTo(sessionId, record, rejoin ? 'rejoin' : 'supervise');
+    if (record) this.linkTo(sessionId, record.home, rejoin ? 'rejoin' : 'supervise');
   }
 
   /** Joins a session whose home is another node, through a link. */
-  private linkTo(sessionId: string, record: SessionRecord, via: string, participant?: Participant): void {
+  private linkTo(sessionId: string, home: string, via: string, participant?: Participant): void {
     if (this.link?.sessionId === sessionId || this.peer.closed) return;
     this.leave('switched');
     this.link?.leave();
-    const link = new SessionLink(this.relay, this.peer, this.user, sessionId, record.home, () => {
+    const link = new SessionLink(this.relay, this.peer, this.user, sessionId, home, () => {
       if (this.link === link) this.link = null;
     });
     link.e2ee = this.e2ee;
@@ -223,11 +222,16 @@ export class AgentHandler implements MessageHandler {
     if (!this.can('visitors.list') || !this.can('session.view')) return this.peer.fail('permission_denied', 'Your role does not allow co-browse requests.');
     this.relay
       .companyName(this.user.tenantId)
-      .then((company) => {
-        const requestId = this.relay.visitors.request(visitorId, this.user.tenantId, this.peer, this.user.name, company, (sessionId) => {
+      .then((company) =>
+        // The visitor may be on any node, and the session it starts may live on any node.
+        this.relay.visitors.request(visitorId, this.user.tenantId, this.peer, this.user.name, company, (sessionId, home) => {
           const session = this.relay.sessions.get(sessionId);
-          if (session && !this.peer.closed) this.attach(session, 'request');
-        });
+          if (this.peer.closed) return;
+          if (session) this.attach(session, 'request');
+          else if (home !== this.relay.cluster.nodeId) this.linkTo(sessionId, home, 'request');
+        }),
+      )
+      .then((requestId) => {
         if (!requestId) this.peer.fail('not_found', 'That visitor has left.');
       })
       .catch(() => this.peer.fail('database_unavailable'));

@@ -1,15 +1,40 @@
-import type { ClientMessageOf } from '@samepage/protocol';
+import type { ClientMessageOf, Participant, VisitorIdentity } from '@samepage/protocol';
 import { safeEqual, sha256 } from '../ids.ts';
 import type { SiteRecord } from '../store.ts';
 import type { Envelope, SessionRecord } from '../cluster/cluster.ts';
 import { AgentHandler } from './agent-handler.ts';
 import { ChatLog } from './chat-log.ts';
+import { GuestHandler } from './guest-handler.ts';
 import { LiveSession } from './live-session.ts';
 import { Peer } from './peer.ts';
-import type { Relay } from './relay.ts';
+import type { MessageHandler, Relay } from './relay.ts';
 import type { SessionLink } from './session-link.ts';
 
 type Resume = NonNullable<ClientMessageOf<'host_hello'>['resume']>;
+
+/** On a session's home: the stand-in for a console or a guest whose socket is on another node. */
+type Mirror = MessageHandler & { readonly sessionId: string | null; detach(): void };
+
+/** A live session as the supervisors' list shows it (GET /api/sessions/live), from any node. */
+export interface LiveSessionSummary {
+  id: string;
+  siteId: string;
+  startedAt: number;
+  page: { url: string; title: string };
+  visitor: VisitorIdentity | null;
+  participants: Array<Pick<Participant, 'name' | 'role'> & { title: string | null }>;
+}
+
+function summarize(session: LiveSession): LiveSessionSummary {
+  return {
+    id: session.id,
+    siteId: session.siteId,
+    startedAt: session.startedAt,
+    page: session.page,
+    visitor: session.visitor ?? null,
+    participants: session.participants().map((p) => ({ name: p.name, role: p.role, title: p.title ?? null })),
+  };
+}
 
 /**
  * The relay's side of the cluster. On a session's home node it keeps a mirror AgentHandler for
@@ -18,8 +43,8 @@ type Resume = NonNullable<ClientMessageOf<'host_hello'>['resume']>;
  * this node when the customer resumes here and the old home is gone (or still holds it).
  */
 export class ClusterRouter {
-  /** On the home node: consoles on other nodes, by `node/conn`. */
-  private readonly mirrors = new Map<string, AgentHandler>();
+  /** On the home node: consoles and guests on other nodes, by `node/conn`. */
+  private readonly mirrors = new Map<string, Mirror>();
   /** On a console's node: consoles whose session lives on another node, by conn. */
   readonly links = new Map<string, SessionLink>();
   private watchdog: NodeJS.Timeout | null = null;
@@ -46,14 +71,30 @@ export class ClusterRouter {
         return this.attachMirror(e);
       case 'msg': {
         const key = `${e.node}/${e.conn}`;
-        this.mirrors.get(key)?.onMessage(e.m);
-        if (e.m.type === 'leave') this.mirrors.delete(key);
+        const mirror = this.mirrors.get(key);
+        mirror?.onMessage(e.m);
+        if (e.m.type !== 'leave') return;
+        // Its socket stays open on its node, but it is gone from the session (a guest's leave closes it).
+        this.mirrors.delete(key);
+        mirror?.onClose();
+        this.relay.cluster.setPaused(e.node, e.conn, false);
         return;
       }
       case 'close':
         this.mirrors.get(`${e.node}/${e.conn}`)?.onClose();
         this.mirrors.delete(`${e.node}/${e.conn}`);
+        this.relay.cluster.setPaused(e.node, e.conn, false);
         return;
+      case 'flow':
+        if (this.mirrors.has(`${e.node}/${e.conn}`)) this.relay.cluster.setPaused(e.node, e.conn, e.paused);
+        return;
+      case 'cobrowse_ask':
+      case 'cobrowse_answered':
+      case 'cobrowse_session':
+      case 'visitor_update':
+        return this.relay.visitors.onEnvelope(e);
+      case 'disconnect_user':
+        return this.relay.disconnectLocalUser(e.userId, e.reason);
       case 'send':
         return this.links.get(e.conn)?.deliver(e.m);
       case 'linked': {
@@ -76,6 +117,7 @@ export class ClusterRouter {
     const key = `${e.node}/${e.conn}`;
     this.mirrors.get(key)?.onClose();
     const peer = new Peer(e.conn, this.relay.cluster.remoteSocket(e.node, e.conn), e.ip, null, e.origin, e.node);
+    if (e.guest) return this.attachGuestMirror(key, peer, e.sid, e.guest, e.participant);
     const log = this.relay.deps.log.child({ connId: e.conn, node: e.node, userId: e.user.id, tenantId: e.user.tenantId });
     const mirror = new AgentHandler(this.relay, peer, { ...e.user, passwordHash: '' }, log);
     mirror.e2ee = e.e2ee === true;
@@ -91,11 +133,21 @@ export class ClusterRouter {
     });
   }
 
-  /** What other nodes need to route to this session or take it over. */
+  /** A guest whose socket is on another node: the home runs the same GuestHandler, on a peer that is that socket. */
+  private attachGuestMirror(key: string, peer: Peer, sid: string, guest: { name: string; tenantId: string }, keep?: Participant): void {
+    const session = this.relay.sessions.get(sid);
+    if (!session || session.ended || session.tenantId !== guest.tenantId) return peer.fail('not_found', 'This link has expired or the session has ended.');
+    const mirror = new GuestHandler(this.relay, peer, this.relay.deps.log.child({ connId: peer.connId, node: peer.remoteNode }));
+    this.mirrors.set(key, mirror);
+    mirror.join(session, guest.name, keep);
+  }
+
+  /** What other nodes need to route to this session or take it over, and its row in the live sessions list. */
   save(session: LiveSession): void {
     if (session.ended) return;
+    this.relay.cluster.state.put('live', session.tenantId, session.id, JSON.stringify(summarize(session)));
+    // Agents and guests: every node with one of them is told when the session moves.
     const members = [...session.members.values()]
-      .filter((m) => m.userId !== null)
       .map((m) => ({ node: m.peer.remoteNode ?? this.relay.cluster.nodeId, conn: m.peer.connId, participant: m.participant }));
     const record: SessionRecord = {
       home: this.relay.cluster.nodeId,
@@ -152,6 +204,7 @@ export class ClusterRouter {
     const local = this.relay.sessions.get(sid);
     if (local && home !== this.relay.cluster.nodeId) {
       this.relay.sessions.delete(sid);
+      this.relay.cluster.state.removeField('live', sid);
       local.clearGrace();
       local.host?.close(4409, 'replaced');
       local.host = null;
@@ -162,6 +215,21 @@ export class ClusterRouter {
     for (const link of this.links.values()) if (link.sessionId === sid) link.moveTo(home);
   }
 
+  /** The tenant's live sessions on every node: this node's as they are now, the others' as last saved. */
+  async listLive(tenantId: string): Promise<LiveSessionSummary[]> {
+    const self = this.relay.cluster.nodeId;
+    const local = [...this.relay.sessions.values()].filter((s) => s.tenantId === tenantId && !s.ended).map(summarize);
+    const rows = await this.relay.cluster.state.read('live', tenantId);
+    const remote = rows.filter((row) => row.node !== self).map((row) => JSON.parse(row.value) as LiveSessionSummary);
+    const seen = new Set(local.map((s) => s.id));
+    return [...local, ...remote.filter((s) => !seen.has(s.id) && (seen.add(s.id), true))].sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** For the capacity plan: live sessions of the tenant on every node. */
+  async countLive(tenantId: string): Promise<number> {
+    return (await this.listLive(tenantId)).length;
+  }
+
   /**
    * Consoles whose home node stopped beating are told the customer is reconnecting; mirrors of
    * consoles whose node stopped beating leave the session, as if their socket had closed.
@@ -169,7 +237,7 @@ export class ClusterRouter {
   private async watchHomes(): Promise<void> {
     for (const node of new Set([...this.mirrors.keys()].map((key) => key.split('/')[0] ?? ''))) {
       if (await this.relay.cluster.isAlive(node).catch(() => true)) continue;
-      for (const [key, mirror] of this.mirrors) if (key.startsWith(`${node}/`)) this.mirrors.delete(key), mirror.onClose();
+      for (const [key, mirror] of this.mirrors) if (key.startsWith(`${node}/`)) this.mirrors.delete(key), mirror.onClose(), this.relay.cluster.setPaused(node, key.slice(node.length + 1), false);
     }
     const homes = new Set([...this.links.values()].filter((l) => !l.homeLost).map((l) => l.home));
     for (const home of homes) {

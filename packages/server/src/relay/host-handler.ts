@@ -8,6 +8,7 @@ import { isCollabMessage } from './collab-router.ts';
 import { LiveSession } from './live-session.ts';
 import type { Peer } from './peer.ts';
 import type { MessageHandler, Relay } from './relay.ts';
+import type { ClaimedRequest } from './visitor-registry.ts';
 import { assertNever } from './session-state.ts';
 import { isE2eeFrame, routeE2eeFrame, storeRecordingKey } from './e2ee-router.ts';
 
@@ -158,11 +159,15 @@ export class HostHandler implements MessageHandler {
     const policy = this.policy;
     if (!site || !policy) return;
     if (this.session || this.starting) return this.peer.fail('unexpected_message', 'A session is already running on this connection.');
-    const request = requestId ? this.relay.visitors.claim(requestId, site.tenantId) : null;
-    if (requestId && !request) return this.peer.fail('not_found', 'That request has expired; ask the agent to send it again.');
-    if (!request && !site.policy.allowCustomerStart) return this.peer.fail('permission_denied', 'On this site an agent starts the session; ask them to send you a request.');
     this.starting = true;
-    this.checkPlanAndCreate(site, policy, request)
+    // An accepted co-browse request waits on the bus: the agent and the visitor may be on other nodes.
+    this.relay.visitors
+      .claim(requestId, site.tenantId)
+      .then((request) => {
+        if (requestId && !request) return this.peer.fail('not_found', 'That request has expired; ask the agent to send it again.');
+        if (!request && !site.policy.allowCustomerStart) return this.peer.fail('permission_denied', 'On this site an agent starts the session; ask them to send you a request.');
+        return this.checkPlanAndCreate(site, policy, request);
+      })
       .catch((err: unknown) => {
         this.log.error({ err }, 'could not start the session');
         this.peer.fail('database_unavailable');
@@ -170,9 +175,10 @@ export class HostHandler implements MessageHandler {
       .finally(() => (this.starting = false));
   }
 
-  private async checkPlanAndCreate(site: SiteRecord, policy: SitePolicyPublic, request: ReturnType<Relay['visitors']['claim']>): Promise<void> {
+  private async checkPlanAndCreate(site: SiteRecord, policy: SitePolicyPublic, request: ClaimedRequest | null): Promise<void> {
     const plan = await this.relay.deps.tenants.getPlan(site.tenantId);
-    const live = this.relay.liveSessionCount(site.tenantId);
+    // Counted on every node of the cluster (the plan's limit, and the usage's daily peak).
+    const live = await this.relay.liveSessionCount(site.tenantId);
     if (plan.kind === 'capacity' && live >= plan.limit) {
       this.peer.fail('capacity_reached');
       this.relay.notifyAgents(site.tenantId, { type: 'notice', code: 'capacity_reached', message: `A customer on ${site.name} could not start a session: all ${plan.limit} sessions of the plan are in use.` });
@@ -183,7 +189,7 @@ export class HostHandler implements MessageHandler {
     this.relay.deps.tenants.recordSessionStarted(site.tenantId, live + 1).catch((err: unknown) => this.log.error({ err }, 'could not record usage'));
   }
 
-  private async createSession(site: SiteRecord, policy: SitePolicyPublic, request: ReturnType<Relay['visitors']['claim']>): Promise<void> {
+  private async createSession(site: SiteRecord, policy: SitePolicyPublic, request: ClaimedRequest | null): Promise<void> {
     if (this.session || this.peer.closed) return;
     const id = newId('ses');
     const { code, expiresAt } = await this.relay.codes.issue(id, site.tenantId);
@@ -203,11 +209,7 @@ export class HostHandler implements MessageHandler {
     this.relay.events.emit(site.tenantId, 'session.started', { sessionId: id, siteId: site.id, startedAt: session.startedAt, page: session.page, visitor: session.visitor ?? null });
     request?.onSession?.(id);
     // Agents' visitor lists show this tab as in a session: the requesting tab, or the same identified visitor.
-    const presence = request ? [request.visitorId] : this.relay.visitors.findByIdentity(site.tenantId, session.visitor?.id);
-    for (const visitorId of presence) {
-      session.presenceIds.add(visitorId);
-      this.relay.visitors.update(visitorId, { inSession: true });
-    }
+    this.relay.visitors.markInSession(session, request);
   }
 
   onBinary(frame: Uint8Array): void {

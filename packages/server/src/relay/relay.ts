@@ -71,8 +71,10 @@ export class Relay {
   readonly codes: CodeBook;
   readonly joinLimiter: RateLimiter;
   readonly collab = new CollabRouter(this);
-  readonly visitors = new VisitorRegistry();
-  readonly guestInvites = new GuestInvites();
+  /** Visitors and co-browse requests of every node (visitor-registry.ts). */
+  readonly visitors = new VisitorRegistry(this);
+  /** Guest links, on the bus so they open on any node. */
+  readonly guestInvites: GuestInvites;
   /** Consoles connected to this node; a change tells the tenant's visitors whether anyone is online. */
   readonly agents: Set<AgentHandler> = new ObservedSet<AgentHandler>((agent) => this.availability?.changed(agent.user.tenantId));
   readonly availability: AgentAvailability;
@@ -108,7 +110,8 @@ export class Relay {
     this.codes = new CodeBook(deps.bus, deps.config.codeTtlMs);
     this.cluster = new Cluster(deps.bus, deps.log);
     this.clusterRouter = new ClusterRouter(this);
-    this.availability = new AgentAvailability({ bus: deps.bus, nodeId: () => this.cluster.nodeId, agentTenants: () => [...this.agents].map((a) => a.user.tenantId) });
+    this.guestInvites = new GuestInvites(deps.bus);
+    this.availability = new AgentAvailability({ state: this.cluster.state, agentTenants: () => [...this.agents].map((a) => a.user.tenantId) });
     this.joinLimiter = new RateLimiter(deps.config.joinAttemptsPerMinute, 60_000);
     // ws refuses anything past maxPayload with 1009; frames between our limit and that get 4413.
     // Text that is not UTF-8 reaches the decoder (and gets bad_frame, 4400) instead of ws's
@@ -302,10 +305,9 @@ export class Relay {
     };
   }
 
-  liveSessionCount(tenantId: string): number {
-    let n = 0;
-    for (const s of this.sessions.values()) if (s.tenantId === tenantId && !s.ended) n++;
-    return n;
+  /** Live sessions of the tenant on every node (the capacity plan counts these). */
+  liveSessionCount(tenantId: string): Promise<number> {
+    return this.clusterRouter.countLive(tenantId);
   }
 
   /** To every console of the tenant that is connected. */
@@ -315,6 +317,12 @@ export class Relay {
 
   /** Cuts every live socket of a user (disabled account, logout everywhere). */
   disconnectUser(userId: string, reason: 'forbidden' | 'unauthorized'): void {
+    this.disconnectLocalUser(userId, reason);
+    this.cluster.broadcast({ t: 'disconnect_user', node: this.cluster.nodeId, userId, reason });
+  }
+
+  /** The sockets of the user on this node; another node asked for it with `disconnectUser`. */
+  disconnectLocalUser(userId: string, reason: 'forbidden' | 'unauthorized'): void {
     for (const agent of [...this.agents]) if (agent.user.id === userId) agent.disconnect(reason);
   }
 

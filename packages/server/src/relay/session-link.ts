@@ -4,9 +4,14 @@ import type { Peer } from './peer.ts';
 import type { Relay } from './relay.ts';
 
 /**
- * A console on this node in a session whose home (the node holding the customer's socket) is
- * another node. Messages go to the home over the bus; the home's answers and DOM frames come
- * back on this node's channel and go straight to the socket. The home runs every check.
+ * A console (or a guest with a link) on this node in a session whose home (the node holding the
+ * customer's socket) is another node. Messages go to the home over the bus; the home's answers
+ * and DOM frames come back on this node's channel and go straight to the socket. The home runs
+ * every check.
+ *
+ * Backpressure: the viewer's socket is bounded here (its ViewerFlow). When it falls behind, the
+ * home is told to stop publishing its DOM frames (`flow`), so a slow viewer costs neither the bus
+ * nor this node anything; once it has drained it asks the home for the late-join cache.
  */
 export class SessionLink {
   participant: Participant | null = null;
@@ -14,11 +19,15 @@ export class SessionLink {
   homeLost = false;
   /** The console speaks end-to-end encryption (its hello said so); the home checks it on attach. */
   e2ee = false;
+  /** Set for a guest's link (no user): its name and the tenant its link was made for. */
+  guest: { name: string; tenantId: string } | null = null;
+  /** The home was told this viewer is behind and sends it no DOM frames. */
+  private pausedAtHome = false;
 
   constructor(
     private readonly relay: Relay,
     private readonly peer: Peer,
-    private readonly user: UserRecord,
+    private readonly user: UserRecord | null,
     readonly sessionId: string,
     public home: string,
     private readonly onGone: () => void,
@@ -33,6 +42,7 @@ export class SessionLink {
       maxBufferedBytes: this.relay.deps.config.viewerMaxBufferedBytes,
       stats: this.relay.flow,
       resync: () => {
+        if (this.pausedAtHome) this.setPausedAtHome(false);
         this.forward({ type: 'keyframe_request' });
         return null;
       },
@@ -41,14 +51,15 @@ export class SessionLink {
   }
 
   private sendAttach(via: string): void {
-    const { passwordHash: _, ...user } = this.user;
     const { cluster } = this.relay;
+    const who = this.guest ? { guest: this.guest } : this.user ? { user: withoutHash(this.user) } : null;
+    if (!who) return;
     cluster.send(this.home, {
       t: 'attach',
       sid: this.sessionId,
       node: cluster.nodeId,
       conn: this.peer.connId,
-      user,
+      ...who,
       via,
       ip: this.peer.ip,
       origin: this.peer.serverOrigin,
@@ -80,6 +91,7 @@ export class SessionLink {
   moveTo(home: string): void {
     this.home = home;
     this.homeLost = false;
+    this.pausedAtHome = false;
     this.sendAttach('failover');
   }
 
@@ -90,6 +102,12 @@ export class SessionLink {
 
   frame(frame: Uint8Array): void {
     this.peer.sendFrame(frame);
+    if (this.peer.behind && !this.pausedAtHome) this.setPausedAtHome(true);
+  }
+
+  private setPausedAtHome(paused: boolean): void {
+    this.pausedAtHome = paused;
+    this.relay.cluster.send(this.home, { t: 'flow', node: this.relay.cluster.nodeId, conn: this.peer.connId, paused });
   }
 
   end(code: number, reason: string): void {
@@ -98,8 +116,15 @@ export class SessionLink {
   }
 
   private drop(): void {
+    this.pausedAtHome = false;
     this.peer.stopFlow();
     if (this.relay.clusterRouter.links.get(this.peer.connId) === this) this.relay.clusterRouter.links.delete(this.peer.connId);
     this.onGone();
   }
+}
+
+/** A user as sent between nodes: never the password hash. */
+function withoutHash(user: UserRecord): Omit<UserRecord, 'passwordHash'> {
+  const { passwordHash: _, ...rest } = user;
+  return rest;
 }
