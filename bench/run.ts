@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   const snapshots = perSide(() => Object.fromEntries(SNAPSHOT_SIZES.map((n) => [n, [] as SnapshotResult[]])) as Record<number, SnapshotResult[]>);
   const joins = perSide(() => ({ button: [] as number[], url: [] as number[] }));
   let slowNetwork: Record<string, unknown> | null = null;
+  let wireBreakdown: unknown = null;
+  let idle: unknown = null;
   let e2ee: unknown = null;
 
   try {
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
           try {
             const s = await side.snapshot(context, nodes);
             snapshots[name][nodes]!.push(s);
-            log(`snapshot ${name} ${nodes} #${r + 1}: block ${s.blockMs.toFixed(1)} ms, to-send ${s.toSendMs.toFixed(1)} ms, ${s.wireBytes} B wire`);
+            log(`snapshot ${name} ${nodes} #${r + 1}: block ${s.blockMs.toFixed(1)} ms (next ${s.secondBlockMs?.toFixed(1)} ms), to-send ${s.toSendMs.toFixed(1)} ms, ${s.wireBytes} B wire`);
           } catch (error) {
             fail(`${name}: snapshot ${nodes}`, error);
           } finally {
@@ -177,6 +179,16 @@ async function main(): Promise<void> {
       const { runSlowNetwork } = await import('./slow-network/run.ts');
       slowNetwork = await runSlowNetwork(browser, web, bundles, { quick: QUICK, log });
     }
+    // Where the bytes go, per frame part and event kind (bench/wire/); BENCH_SKIP_WIRE=1 skips it.
+    if (process.env.BENCH_SKIP_WIRE !== '1') {
+      const { runWireBreakdown } = await import('./wire/run.ts');
+      wireBreakdown = await runWireBreakdown(browser, web, bundles, { sides: SIDES, durationMs: QUICK ? 6000 : STEADY_MS, log }).catch((error: unknown) => (fail('wire breakdown', error), null));
+    }
+    // The loader's cost on an idle page, against the same page without it (bench/idle/); BENCH_SKIP_IDLE=1 skips it.
+    if (SIDES.includes('samepage') && process.env.BENCH_SKIP_IDLE !== '1') {
+      const { runIdle } = await import('./idle/run.ts');
+      idle = await runIdle(browser, web, { quick: QUICK, log }).catch((error: unknown) => (fail('idle', error), null));
+    }
     // End-to-end encryption cost on Chromium's WebCrypto (bench/e2ee.ts); BENCH_SKIP_E2EE=1 skips it.
     if (process.env.BENCH_SKIP_E2EE !== '1') {
       const { runE2eeBench } = await import('./e2ee.ts');
@@ -214,6 +226,7 @@ async function main(): Promise<void> {
         {
           nodes: snap(name, n, 'nodes'),
           block_ms: snap(name, n, 'blockMs'),
+          second_block_ms: snap(name, n, 'secondBlockMs'),
           to_send_ms: snap(name, n, 'toSendMs'),
           wire_bytes: snap(name, n, 'wireBytes'),
           json_bytes: snap(name, n, 'jsonBytes'),
@@ -225,6 +238,9 @@ async function main(): Promise<void> {
   const joinMs = { samepage: round(median(joins.samepage.button)), reference: round(median(joins.reference.url)) };
   const snapshotMs50k = { samepage: snap('samepage', 50_000, 'blockMs'), reference: snap('reference', 50_000, 'blockMs') };
   const bytesPerS = { samepage: bytes('samepage'), reference: bytes('reference') };
+  // The page's achieved tick rate varies with the machine's load; bytes per workload tick do not.
+  const perTick = (name: SideName): number | null => round(median(steady[name][1].map((s) => s.bytesPerS / (s.workload.ticks / (s.workload.elapsedMs / 1000)))), 0);
+  const bytesPerTick = { samepage: perTick('samepage'), reference: perTick('reference') };
   const sdk = sdkSizes();
   const snapshotWire = (name: SideName, n: number): number | null => snap(name, n, 'wireBytes');
 
@@ -240,6 +256,7 @@ async function main(): Promise<void> {
       SIDES_ALL.map((n) => [n, { viewers_1: sum(steady[n][1].flatMap((s) => s.rebuilds)), viewers_5: sum(steady[n][5].flatMap((s) => s.rebuilds)) }]),
     ),
     bytes_per_s: bytesPerS,
+    bytes_per_tick: bytesPerTick,
     bytes_per_s_raw_json: { reference: round(median(steady.reference[1].map((s) => s.rawBytesPerS)), 0) },
     bytes_per_s_viewers_5: { samepage: round(median(steady.samepage[5].map((s) => s.bytesPerS)), 0), reference: round(median(steady.reference[5].map((s) => s.bytesPerS)), 0) },
     frames_per_s: { samepage: round(median(steady.samepage[1].map((s) => s.framesPerS))), reference: round(median(steady.reference[1].map((s) => s.framesPerS))) },
@@ -255,6 +272,7 @@ async function main(): Promise<void> {
       latency_p99_viewers_1: ratio(p99.samepage.viewers_1, p99.reference.viewers_1),
       latency_p99_viewers_5: ratio(p99.samepage.viewers_5, p99.reference.viewers_5),
       bytes_per_s: ratio(bytesPerS.samepage, bytesPerS.reference),
+      bytes_per_tick: ratio(bytesPerTick.samepage, bytesPerTick.reference),
       join_ms_10k: ratio(joinMs.samepage, joinMs.reference),
       snapshot_ms_1k: ratio(snap('samepage', 1000, 'blockMs'), snap('reference', 1000, 'blockMs')),
       snapshot_ms_10k: ratio(snap('samepage', 10_000, 'blockMs'), snap('reference', 10_000, 'blockMs')),
@@ -269,6 +287,11 @@ async function main(): Promise<void> {
       join_le_reference_and_under_350ms: check(joinMs.samepage, joinMs.reference, (a, b) => a <= b && a < 350),
       loader_under_4kb_gzip: sdk.loader === null ? null : sdk.loader < 4096,
       full_under_45kb_gzip: sdk.full === null ? null : sdk.full < 45 * 1024,
+      // Issue 6 (speed and scale).
+      bytes_per_s_le_0_25x_reference: check(bytesPerS.samepage, bytesPerS.reference, (a, b) => a <= 0.25 * b),
+      latency_p99_viewers_5_le_0_5x_reference: check(p99.samepage.viewers_5, p99.reference.viewers_5, (a, b) => a <= 0.5 * b),
+      join_10k_under_400ms: joinMs.samepage === null ? null : joinMs.samepage < 400,
+      snapshot_block_50k_le_100ms: snapshotMs50k.samepage === null ? null : snapshotMs50k.samepage <= 100,
     },
     runs: {
       repeats: REPEATS,
@@ -279,6 +302,8 @@ async function main(): Promise<void> {
     },
     errors,
     slow_network: slowNetwork,
+    wire_breakdown: wireBreakdown,
+    idle,
     e2ee,
     load,
     elapsed_s: round((Date.now() - started) / 1000, 0),
@@ -289,6 +314,8 @@ async function main(): Promise<void> {
     process.stdout.write(renderTable(result) + '\n');
     for (const [name, r] of Object.entries(slowNetwork ?? {})) process.stdout.write(`slow network ${name}: ${JSON.stringify(r)}\n`);
     if (e2ee) process.stdout.write(`e2ee: ${JSON.stringify(e2ee)}\n`);
+    if (wireBreakdown) process.stdout.write(`wire breakdown: ${JSON.stringify(wireBreakdown)}\n`);
+    if (idle) process.stdout.write(`idle: ${JSON.stringify(idle)}\n`);
     if (load) process.stdout.write(`load (quick): ${JSON.stringify(load)}\n`);
   }
   if (errors.length) log(`${errors.length} error(s):\n  ${errors.join('\n  ')}`);
@@ -309,6 +336,7 @@ function renderTable(r: {
   latency_p95_ms: PerSide<{ viewers_1: number | null; viewers_5: number | null }>;
   latency_p99_ms: PerSide<{ viewers_1: number | null; viewers_5: number | null }>;
   bytes_per_s: PerSide<number | null>;
+  bytes_per_tick: PerSide<number | null>;
   bytes_per_s_raw_json: { reference: number | null };
   join_ms_10k: PerSide<number | null>;
   join_ms_10k_console_url: { samepage: number | null };
@@ -335,6 +363,7 @@ function renderTable(r: {
     }
   }
   row('bytes/s on the wire, steady 10k (KiB/s)', kib(r.bytes_per_s.samepage), kib(r.bytes_per_s.reference), rat(r.bytes_per_s.samepage, r.bytes_per_s.reference));
+  row('  bytes per workload tick (B)', fmt(r.bytes_per_tick.samepage), fmt(r.bytes_per_tick.reference), rat(r.bytes_per_tick.samepage, r.bytes_per_tick.reference));
   row('  reference raw JSON (KiB/s)', '', kib(r.bytes_per_s_raw_json.reference), '');
   row('join 10k, press Join -> painted (ms)', fmt(r.join_ms_10k.samepage), fmt(r.join_ms_10k.reference), rat(r.join_ms_10k.samepage, r.join_ms_10k.reference));
   row('  console via /console/join/CODE (ms)', fmt(r.join_ms_10k_console_url.samepage), '', '');

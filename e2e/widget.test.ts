@@ -255,7 +255,7 @@ describe('languages', () => {
     es: { help: 'Obtener ayuda', code: 'Su código', cancel: 'Cancelar' },
   } as const;
 
-  test('each shipped language from <html lang>, from data-lang over it, and from the browser; unknown falls back', async () => {
+  test('each shipped language from <html lang>, each from data-lang over it, and from the browser; unknown falls back', async () => {
     const customer = await openCustomerPage(env, { locale: 'de-DE' });
     const { page } = customer;
     const check = async (url: string, lang: keyof typeof expected, why: string): Promise<void> => {
@@ -269,7 +269,10 @@ describe('languages', () => {
       await widget(page).getByRole('button', { name: texts.help, exact: true }).waitFor();
     };
     for (const lang of ['en', 'fr', 'de', 'es'] as const) await check(site.url('/plain.html', { lang }), lang, `<html lang="${lang}">`);
-    for (const lang of ['fr', 'es'] as const) await check(site.url('/plain.html', { lang: 'en', attrs: `data-lang="${lang}"` }), lang, `data-lang="${lang}" over lang="en"`);
+    for (const lang of ['en', 'fr', 'de', 'es'] as const) {
+      const page_ = lang === 'en' ? 'fr' : 'en';
+      await check(site.url('/plain.html', { lang: page_, attrs: `data-lang="${lang}"` }), lang, `data-lang="${lang}" over lang="${page_}"`);
+    }
     await check(site.url('/plain.html', { lang: 'it' }), 'de', 'Italian page, German browser');
     await page.context().close();
     const english = await openCustomerPage(env, { locale: 'pt-BR' });

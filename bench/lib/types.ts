@@ -21,6 +21,8 @@ export interface ViewerOpenResult {
 export interface SnapshotResult {
   /** Longest main-thread block (heartbeat gap) in the window from start to snapshot sent + 300 ms. */
   blockMs: number;
+  /** Second-longest block in the same window (Samepage: the longest one after rrweb's snapshot call). */
+  secondBlockMs?: number;
   /** Start (record() / startSession()) to the snapshot handed to the socket. */
   toSendMs: number;
   /** Bytes of the snapshot on the wire (payload + WebSocket framing). */

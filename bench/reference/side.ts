@@ -104,7 +104,7 @@ export async function createReferenceSide(browser: Browser, web: StaticServer, b
           const sentAt = window.__bench.now();
           await new Promise((res) => setTimeout(res, 300));
           const block = heartbeat.stop();
-          return { ...started, toSendMs: sentAt - t0, blockMs: block.longestMs, nodes: window.__bench.nodeCount() };
+          return { ...started, toSendMs: sentAt - t0, blockMs: block.longestMs, secondBlockMs: block.secondMs, nodes: window.__bench.nodeCount() };
         });
         // Wait until the relay has read the snapshot off the socket.
         const deadline = Date.now() + 10_000;
@@ -115,6 +115,7 @@ export async function createReferenceSide(browser: Browser, web: StaticServer, b
         const deflated = zlib.deflateRawSync(Buffer.from(json)).length;
         return {
           blockMs: r.blockMs,
+          secondBlockMs: r.secondBlockMs,
           toSendMs: r.snapshotSyncMs,
           wireBytes: counters.wireBytes,
           jsonBytes: r.snapshotJsonBytes,

@@ -49,6 +49,12 @@ export interface SamepageSideOptions {
   customerServer?(server: { url: string; port: number }): Promise<string>;
   /** Called with each customer tab before it loads the page (init scripts, bindings). */
   prepareCustomerPage?(page: Page): Promise<void>;
+  /**
+   * End-to-end encryption on (bench/e2ee-latency.ts): the site's policy and the snippet say so,
+   * and the customer's tab confirms every agent's code by itself (headless `e2ee_verify` →
+   * `Samepage.confirmAgent`), as no person is there to compare them.
+   */
+  e2ee?: boolean;
 }
 
 export async function createSamepageSide(browser: Browser, web: StaticServer, bundles: { page: string; probe: string }, options: SamepageSideOptions = {}): Promise<Side> {
@@ -56,14 +62,16 @@ export async function createSamepageSide(browser: Browser, web: StaticServer, bu
   const customerUrl = options.customerServer ? await options.customerServer(server) : server.url;
   const demo = await server.store.findSiteByKey(server.demoSiteKey);
   if (!demo) throw new Error('the demo site is missing');
-  const site = await server.store.createSite({ tenantId: demo.tenantId, name: 'bench', allowedOrigins: [web.origin] });
+  const site = await server.store.createSite({ tenantId: demo.tenantId, name: 'bench', allowedOrigins: [web.origin], ...(options.e2ee ? { policy: { e2ee: true } } : {}) });
+  const e2eeAttr = options.e2ee ? ' data-e2ee' : '';
+  const autoConfirm = options.e2ee ? `<script>addEventListener('load',function(){Samepage.on('e2ee_verify',function(e){Samepage.confirmAgent(e.participantId,true)})})</script>` : '';
   web.set('/bench/page.js', bundles.page, 'text/javascript');
   const pages = new Set<number>();
   const pagePath = (nodes: number): string => {
-    const path = `/sp/customer-${nodes}.html`;
+    const path = `/sp/customer-${nodes}${options.e2ee ? '-e2ee' : ''}.html`;
     if (!pages.has(nodes)) {
       pages.add(nodes);
-      const head = `<script src="/bench/page.js"></script><script src="${customerUrl}/sdk.js" data-site-key="${site.siteKey}" async></script>`;
+      const head = `<script src="/bench/page.js"></script><script src="${customerUrl}/sdk.js" data-site-key="${site.siteKey}"${e2eeAttr} async></script>${autoConfirm}`;
       web.set(path, generatePage({ nodes, head, title: `Samepage ${nodes}` }).html);
     }
     return path;
@@ -168,7 +176,7 @@ export async function createSamepageSide(browser: Browser, web: StaticServer, bu
           }
           await new Promise((res) => setTimeout(res, 300));
           const block = heartbeat.stop();
-          return { toSendMs: sentAt === null ? null : sentAt - t0, blockMs: block.longestMs, nodes: window.__bench.nodeCount() };
+          return { toSendMs: sentAt === null ? null : sentAt - t0, blockMs: block.longestMs, secondBlockMs: block.secondMs, nodes: window.__bench.nodeCount() };
         });
         if (r.toSendMs === null) throw new Error(`samepage: no keyframe was sent within 20 s (${nodes} nodes)`);
         const deadline = Date.now() + 5000;
@@ -180,7 +188,7 @@ export async function createSamepageSide(browser: Browser, web: StaticServer, bu
         } catch {
           jsonBytes = null;
         }
-        return { blockMs: r.blockMs, toSendMs: r.toSendMs, wireBytes: key?.[1] ?? 0, jsonBytes, nodes: r.nodes };
+        return { blockMs: r.blockMs, secondBlockMs: r.secondBlockMs, toSendMs: r.toSendMs, wireBytes: key?.[1] ?? 0, jsonBytes, nodes: r.nodes };
       } finally {
         await endSession(page);
         await page.close();

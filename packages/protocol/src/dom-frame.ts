@@ -12,7 +12,8 @@
  * A keyframe's payload is compressed on its own (deflate-raw). Each delta is compressed on its
  * own too, with the epoch's rolling window as preset dictionary (see delta-window.ts), so a
  * viewer must inflate every delta of the epoch in order, starting right after the keyframe.
- * After decompression a payload is a UTF-8 JSON array of rrweb events.
+ * After decompression a keyframe's payload is a UTF-8 JSON array of rrweb events, a delta's the
+ * compact batch of event-batch.ts (`parseEventBatch` reads both).
  */
 export const DOM_FRAME_KIND = 0x01;
 export const FLAG_KEYFRAME = 0x01;

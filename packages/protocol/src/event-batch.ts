@@ -186,7 +186,7 @@ export function expandEventBatch(value: unknown): BatchEvent[] | null {
   return out;
 }
 
-const textDecoder = new TextDecoder();
+const textDecoder = /* @__PURE__ */ new TextDecoder();
 
 /** `expandEventBatch` of an uncompressed payload's UTF-8 JSON; null when it does not parse. */
 export function parseEventBatch(payload: Uint8Array): BatchEvent[] | null {

@@ -20,7 +20,7 @@ const INVITE_ICON = 'M12.5 8a3.5 3.5 0 1 1-7 0a3.5 3.5 0 1 1 7 0M2 20c0-3.9 3.1-
 // take two lines at most.
 const COMPACT_CSS =
   NARROW_MEDIA +
-  '{.sp-banner{top:auto;bottom:calc(12px + env(safe-area-inset-bottom,0px));left:auto;right:8px;transform:none;max-width:calc(100vw - 16px);' +
+  '{.sp-banner{top:auto;bottom:calc(12px + env(safe-area-inset-bottom,0px));left:auto;right:8px;margin:0;width:auto;max-width:calc(100vw - 16px);' +
   'flex-wrap:wrap;justify-content:flex-end;white-space:normal;gap:6px 8px;padding:6px 6px 6px 14px;border-radius:24px;font-size:13px}' +
   ':host([data-pos$=left]) .sp-banner{right:auto;left:8px}:host([data-pos^=top]) .sp-banner{bottom:auto;top:calc(8px + env(safe-area-inset-top,0px))}' +
   '.sp-text{flex:1 1 110px}.sp-names{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;overflow:hidden}' +
@@ -28,7 +28,7 @@ const COMPACT_CSS =
   '.sp-lbl{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}}';
 
 export const BANNER_CSS =
-  '.sp-banner{pointer-events:auto;position:fixed;top:12px;left:50%;transform:translateX(-50%);display:flex;align-items:center;gap:10px;' +
+  '.sp-banner{pointer-events:auto;position:fixed;top:12px;left:0;right:0;margin:0 auto;width:max-content;display:flex;align-items:center;gap:10px;' +
   'padding:6px 6px 6px 16px;border-radius:999px;background:var(--sp-brand);color:var(--sp-on);font-size:14px;font-weight:500;' +
   'box-shadow:0 10px 30px rgba(15,23,42,.3);max-width:calc(100vw - 24px);white-space:nowrap}' +
   '.sp-banner :focus-visible{outline-color:var(--sp-on)}' +

@@ -91,7 +91,7 @@ test('every node is scrubbed, with what its parent passes down, before anything 
   assert.equal((out.match(/\*\*\*/g) ?? []).length, 10 * Math.ceil(100 / 7));
 });
 
-test('the default yield works where there is no scheduler (message channel)', async () => {
+test('the default yield (a message-channel task) works', async () => {
   const { root } = tree(5, 300);
   const chunks = await serializeKeyframe(events(root), { sliceMs: 0 });
   assert.ok(isDeepStrictEqual(JSON.parse(text(chunks)), JSON.parse(JSON.stringify(events(root)))));

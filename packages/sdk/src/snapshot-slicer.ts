@@ -29,14 +29,12 @@ export const SLICE_MS = 8;
 export const WHOLE_SUBTREE_NODES = 500;
 const CHUNK_CHARS = 128 * 1024;
 
-interface SchedulerLike {
-  yield?: () => Promise<void>;
-}
-
-/** Lets the page run: scheduler.yield() where there is one, else a message-channel task (no timer clamping). */
+/**
+ * Lets the page run: a message-channel task, queued behind the page's own tasks (no timer
+ * clamping). Not scheduler.yield(): its continuations jump ahead of the page's tasks, so the
+ * page would still wait for the whole keyframe.
+ */
 export function yieldToPage(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: SchedulerLike }).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
   if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
   return new Promise((resolve) => {
     const channel = new MessageChannel();

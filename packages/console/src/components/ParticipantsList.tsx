@@ -1,5 +1,6 @@
 import type { HostStatus, Participant } from '@samepage/protocol';
 import { t } from '../i18n/index.ts';
+import { enSharedBrowser } from '../i18n/en-shared-browser.ts';
 
 const hostStates: Record<HostStatus, string> = {
   active: t.hostStateActive,
@@ -20,10 +21,14 @@ interface Props {
   selfId: string | null;
   hostStatus: HostStatus;
   controllerId: string | null;
+  /** A shared browser: the host is the browser on the server, and the guest is the customer. */
+  sharedBrowser?: boolean;
 }
 
 /** Everyone in the session, the customer first, with their role and (for the customer) their state. */
-export function ParticipantsList({ participants, selfId, hostStatus, controllerId }: Props) {
+export function ParticipantsList({ participants, selfId, hostStatus, controllerId, sharedBrowser = false }: Props) {
+  const nameOf = (p: Participant) => (sharedBrowser && p.role === 'host' ? enSharedBrowser.browserName : p.name);
+  const titleOf = (p: Participant) => (sharedBrowser && p.role === 'host' ? enSharedBrowser.browserRole : sharedBrowser && p.role === 'guest' ? enSharedBrowser.customerRole : roleTitle(p));
   const ordered = [...participants].sort((a, b) => Number(b.role === 'host') - Number(a.role === 'host'));
   return (
     <section className="panel" aria-labelledby="participants-heading">
@@ -36,10 +41,10 @@ export function ParticipantsList({ participants, selfId, hostStatus, controllerI
             <span className="participant-dot" style={{ background: p.color || '#9ca3af' }} aria-hidden="true" />
             <span className="participant-main">
               <span className="participant-name">
-                {p.name} {p.id === selfId && <span className="muted">{t.you}</span>}
+                {nameOf(p)} {p.id === selfId && <span className="muted">{t.you}</span>}
               </span>
               <span className="participant-role">
-                {roleTitle(p)}
+                {titleOf(p)}
                 {p.role === 'host' && (
                   <>
                     {' · '}

@@ -23,6 +23,11 @@ export const enSharedBrowser = {
   lost: 'You are no longer in control.',
   // Tabs
   tabsLabel: 'Shared browser tabs',
+  tabsHeading: 'Tabs',
+  // Participants
+  browserName: 'Shared browser',
+  browserRole: 'Browser on the server',
+  customerRole: 'Customer',
   newTab: 'New tab',
   tabsNeedControl: 'Whoever is in control switches tabs.',
 } as const;

@@ -139,6 +139,7 @@ export function SharedBrowserPanel({ sessionId, tabs, canSwitch, onSelect }: Pan
       )}
       {tabs && tabs.length > 0 && (
         <nav aria-label={s.tabsLabel}>
+          <h2 className="panel-heading">{s.tabsHeading}</h2>
           <ul className="shared-browser-tabs" role="list">
             {tabs.map((tab) => (
               <li key={tab.index}>

@@ -133,7 +133,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
           {state.phase === 'ended' && state.ended && <EndedPanel ended={state.ended} onBack={onBack} />}
         </div>
         <aside className="session-side">
-          <ParticipantsList participants={state.participants} selfId={state.participantId} hostStatus={state.hostStatus} controllerId={state.control.controllerId} />
+          <ParticipantsList participants={state.participants} selfId={state.participantId} hostStatus={state.hostStatus} controllerId={state.control.controllerId} sharedBrowser={shared} />
           <SharedBrowserPanel sessionId={state.sessionId} tabs={state.sharedBrowser?.tabs ?? null} canSwitch={inControl && tools.navigate} onSelect={(index) => controller.selectTab(index)} />
           {tools.invite && <InvitePanel invite={state.invite} onCreate={() => controller.createInvite()} />}
           {tools.chat && (

@@ -75,11 +75,12 @@ export const sharedBrowserRoutes: ApiRoute[] = [
     path: '/shared-browser/:id/tabs/:index',
     permission: 'session.open_url',
     tag: 'shared-browser',
-    summary: 'Stream another tab of the shared browser (the tab reloads and resumes the session)',
+    summary: 'Stream another tab of the shared browser (the tab reloads and resumes the session); in a session, whoever is in control switches tabs with the control action `tab`',
     async handle(ctx) {
       const browser = managerOf(ctx).get(ctx.caller.tenantId, ctx.params.id ?? '');
       if (!browser) return ctx.fail('session_not_found');
       if (!(await browser.switchTo(Number(ctx.params.index)))) return ctx.fail('not_found', 'No such tab.');
+      await ctx.audit('shared_browser.tab', { index: Number(ctx.params.index) }, browser.sessionId);
       return { tabs: await browser.tabsWithTitles() };
     },
   }),

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startServer, type RunningServer } from '../server.ts';
 import { consoleCall } from '../http/api-test-client.ts';
@@ -124,6 +125,8 @@ test('per-node limit, tabs, idle timeout, and no orphaned processes', { skip: !H
   assert.equal(session.page.url, `${site.url}/`);
   const tabs = await call('GET', `/api/shared-browser/${opened.body.sessionId}/tabs`);
   assert.deepEqual(tabs.body.tabs.map((x: { title: string; active: boolean }) => [x.title, x.active]), [['Target', true]]);
+  await waitFor(() => session.sharedBrowser?.tabs[0]?.title === 'Target', 'the tabs in the session (sent to joiners)');
+  const egress = new URL(browser.egressUrl!);
 
   // Idle: nobody used it for 2.5 s: the session ends and the whole process tree is gone.
   await waitFor(() => session.ended, 'the idle timeout', 10_000);
@@ -131,6 +134,9 @@ test('per-node limit, tabs, idle timeout, and no orphaned processes', { skip: !H
   await waitFor(() => manager.running.size === 0, 'the browser to close');
   assert.deepEqual(pids.filter(isAlive), []);
   assert.deepEqual(listProcesses().filter((p) => p.cmdline.includes(browser.marker)), []);
+  // The egress proxy closed with it.
+  const refused = await new Promise((resolve) => net.connect(Number(egress.port), egress.hostname).once('connect', () => resolve(false)).once('error', () => resolve(true)));
+  assert.equal(refused, true, 'the egress proxy is closed');
 });
 
 test('memory limit: a browser tree over SHARED_BROWSER_MEMORY_MB is closed and its session ended', { skip: !HAS_CHROMIUM && 'no /usr/bin/chromium' }, async (t) => {
@@ -141,9 +147,11 @@ test('memory limit: a browser tree over SHARED_BROWSER_MEMORY_MB is closed and i
   const opened = await call('POST', '/api/shared-browser', { url: `${site.url}/` });
   assert.equal(opened.status, 201);
   const session = server.relay.sessions.get(opened.body.sessionId)!;
+  const browser = sharedBrowsers(server.relay, SHARED_BROWSER_SDK_DIST).running.get(opened.body.sessionId)!;
   await waitFor(() => session.ended, 'the memory check', 10_000);
   assert.equal(session.state.ended?.reason, 'shared_browser_memory');
   await waitFor(() => sharedBrowsers(server.relay, SHARED_BROWSER_SDK_DIST).running.size === 0, 'the browser to close');
+  assert.deepEqual([...browser.seenPids].filter(isAlive), [], 'no process of the shared browser is left');
 });
 
 async function waitFor(check: () => boolean, what: string, ms = 8000): Promise<void> {

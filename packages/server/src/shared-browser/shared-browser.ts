@@ -81,6 +81,11 @@ export class SharedBrowser {
     this.marker = `--samepage-shared-browser=${o.id}`;
   }
 
+  /** The egress proxy's address (tests check it is closed with the browser). */
+  get egressUrl(): string | null {
+    return this.proxy?.url ?? null;
+  }
+
   get network(): AddressPolicy {
     return { allowPrivate: this.o.config.allowPrivate, lookup: this.o.lookup, isPrivate: this.o.isPrivate };
   }

@@ -100,7 +100,7 @@ test('shared browser: the customer asks for control, an agent hands it over, the
 
   // The page itself may not take control away (C6): the SDK's revoke is refused by the server.
   await browser.active!.waitForFunction('window.Samepage && window.Samepage.control.state().controllerId !== null', undefined, { timeout: 10_000 });
-  const refusal = await browser.active!.evaluate(`new Promise((done) => { const off = window.Samepage.on('error', (e) => { off(); done(e.code); }); window.Samepage.control.revoke(); })`);
+  const refusal = await browser.active!.evaluate(`new Promise((done) => { const off = window.Samepage.on('error', (e) => { off(); done(e.code); }); window.Samepage.control.revoke(); setTimeout(() => done('no answer from the server'), 5000); })`);
   assert.equal(refusal, 'permission_denied');
   assert.equal(session.control.controllerId, guestPid, 'the page could not revoke');
 

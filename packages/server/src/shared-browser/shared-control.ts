@@ -59,7 +59,7 @@ export function movesBrowser(action: ControlAction): action is Extract<ControlAc
  */
 export function routeSharedBrowser(relay: Relay, session: LiveSession, sender: Sender, message: CollabMessage): boolean {
   if (sender.kind === 'host') {
-    if (!REFUSED_FROM_PAGE.has(message.type) || true) return false;
+    if (!REFUSED_FROM_PAGE.has(message.type)) return false;
     sender.peer.fail('permission_denied', 'In a shared browser, the people in the session decide; the page may not send this.');
     return true;
   }
