@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeClientMessage, decodeServerMessage, encodeMessage } from './codec.ts';
 import { decodeDomFrameHeader, encodeDomFrame, domFramePayload, FLAG_DEFLATE, FLAG_KEYFRAME } from './dom-frame.ts';
-import { isFatalClose, ERRORS } from './errors.ts';
+import { ERRORS } from './errors.ts';
+import { isFatalClose } from './fatal-close.ts';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from './messages.ts';
 
 test('a valid client message round-trips through encode and decode', () => {

@@ -63,17 +63,8 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+export const ERROR_CODES = /* @__PURE__ */ Object.keys(ERRORS) as ErrorCode[];
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, value);
-}
-
-/** Close codes that mean "do not reconnect": the same request would fail again. */
-export function isFatalClose(code: number): boolean {
-  for (const key of ERROR_CODES) {
-    const e = ERRORS[key];
-    if (e.close === code && e.fatal) return true;
-  }
-  return false;
 }

@@ -1,4 +1,5 @@
 export * from './errors.ts';
+export * from './fatal-close.ts';
 export * from './messages.ts';
 export * from './codec.ts';
 export * from './dom-frame.ts';

@@ -3,7 +3,7 @@
  * binary frames carry the DOM stream (see dom-frame.ts). Client = SDK or console, server = relay.
  */
 import * as v from 'valibot';
-import { ERROR_CODES } from './errors.ts';
+import type { ErrorCode } from './errors.ts';
 import { CONTROL_FAILURES, controlActionSchema } from './control.ts';
 import { MAX_CHAT_TEXT, chatMessageSchema, drawOpSchema } from './collaboration.ts';
 
@@ -365,7 +365,13 @@ export const cobrowseAnsweredSchema = v.object({ type: v.literal('cobrowse_answe
 export const availabilitySchema = v.object({ type: v.literal('availability'), agentsOnline: v.boolean() });
 
 /** Something agents of the tenant should know, e.g. a customer was turned away because the plan is full. */
-export const noticeSchema = v.object({ type: v.literal('notice'), code: v.picklist(ERROR_CODES), message: v.string() });
+/**
+ * An error code from the catalogue (errors.ts). Checked by shape only, so that the customer's SDK,
+ * which validates server messages, does not have to ship the whole catalogue; an unknown code is
+ * handled like any other error.
+ */
+const errorCodeSchema = v.custom<ErrorCode>((value) => typeof value === 'string' && /^[a-z0-9_]{1,64}$/.test(value), 'not an error code');
+export const noticeSchema = v.object({ type: v.literal('notice'), code: errorCodeSchema, message: v.string() });
 
 export const serverKeyframeRequestSchema = v.object({ type: v.literal('keyframe_needed'), reason: shortText });
 export const sessionEndedSchema = v.object({
@@ -375,7 +381,7 @@ export const sessionEndedSchema = v.object({
 });
 export const errorMessageSchema = v.object({
   type: v.literal('error'),
-  code: v.picklist(ERROR_CODES),
+  code: errorCodeSchema,
   message: v.string(),
   fatal: v.boolean(),
 });
