@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   let wireBreakdown: unknown = null;
   let idle: unknown = null;
   let e2ee: unknown = null;
+  let e2eeLatency: unknown = null;
 
   try {
     // Snapshot cost, 1k / 10k / 50k nodes.
@@ -193,6 +194,11 @@ async function main(): Promise<void> {
     if (process.env.BENCH_SKIP_E2EE !== '1') {
       const { runE2eeBench } = await import('./e2ee.ts');
       e2ee = await runE2eeBench(browser, web, { quick: QUICK, log }).catch((error: unknown) => (fail('e2ee', error), null));
+    }
+    // Encryption on versus off: steady-workload latency with 5 viewers (bench/e2ee-latency.ts).
+    if (SIDES.includes('samepage') && process.env.BENCH_SKIP_E2EE !== '1') {
+      const { runE2eeLatency } = await import('./e2ee-latency.ts');
+      e2eeLatency = await runE2eeLatency(browser, web, bundles, { quick: QUICK, log }).catch((error: unknown) => (fail('e2ee latency', error), null));
     }
   } finally {
     for (const name of SIDES) await sides[name]?.close().catch(() => undefined);
@@ -305,6 +311,7 @@ async function main(): Promise<void> {
     wire_breakdown: wireBreakdown,
     idle,
     e2ee,
+    e2ee_latency: e2eeLatency,
     load,
     elapsed_s: round((Date.now() - started) / 1000, 0),
   };
@@ -314,6 +321,7 @@ async function main(): Promise<void> {
     process.stdout.write(renderTable(result) + '\n');
     for (const [name, r] of Object.entries(slowNetwork ?? {})) process.stdout.write(`slow network ${name}: ${JSON.stringify(r)}\n`);
     if (e2ee) process.stdout.write(`e2ee: ${JSON.stringify(e2ee)}\n`);
+    if (e2eeLatency) process.stdout.write(`e2ee latency (on vs off, 5 viewers): ${JSON.stringify(e2eeLatency)}\n`);
     if (wireBreakdown) process.stdout.write(`wire breakdown: ${JSON.stringify(wireBreakdown)}\n`);
     if (idle) process.stdout.write(`idle: ${JSON.stringify(idle)}\n`);
     if (load) process.stdout.write(`load (quick): ${JSON.stringify(load)}\n`);

@@ -22,9 +22,10 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-// 4.5 KB: the loader wears the site's theme from the presence welcome (and caches it), issue 8.
-const LOADER_BUDGET = 4.5 * 1024;
-const TOTAL_BUDGET = 45 * 1024;
+// The loader grew from 4 KB to ~4.7 KB with the site theme (cached), "leave a message" and the
+// integrity hash of capture.js; capture.js with canvas, popover, hover/focus and asset capture.
+const LOADER_BUDGET = 5 * 1024;
+const TOTAL_BUDGET = 50 * 1024;
 const COLLAB_BUDGET = 12 * 1024;
 const LANG_BUDGET = 2 * 1024;
 const ASSETS_BUDGET = 2.5 * 1024;

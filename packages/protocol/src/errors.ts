@@ -45,6 +45,7 @@ export const ERRORS = {
   email_invalid: { http: 400, close: 4400, fatal: false, message: 'The email address is not valid.' },
   snapshot_invalid: { http: 400, close: 4400, fatal: false, message: 'The page snapshot is not a gzip-compressed base64 string.' },
   snapshot_too_large: { http: 413, close: 4413, fatal: false, message: 'The page snapshot is larger than the server accepts; send the message without it.' },
+  frame_parent_not_allowed: { http: 403, close: 4403, fatal: false, message: "The page that frames this one is not on an origin allowed for this site or its tenant; the frame's content is not shared." },
   internal: { http: 500, close: 1011, fatal: false, message: 'Something went wrong on the server.' },
   e2ee_required: { http: 426, close: 4426, fatal: true, message: 'This site requires end-to-end encryption and this client does not support it; update the SDK or reload the console.' },
   e2ee_not_enabled: { http: 400, close: 4400, fatal: true, message: 'End-to-end encrypted frames are not accepted in a session without end-to-end encryption.' },

@@ -142,6 +142,8 @@ export interface ResolvedConfig {
   e2ee?: boolean;
   /** The site's theme from the server before any session (presence welcome, cached): the launcher wears it. */
   siteTheme?: SiteTheme;
+  /** Set when a parent page's session asked this cross-origin frame to share itself: the parent's origin (frame-child.ts). */
+  frameParent?: string;
 }
 
 /** What the loader hands to the capture bundle. */

@@ -113,6 +113,11 @@ export class CustomerKeys {
     return true;
   }
 
+  /** Resolves once every epoch change asked for so far is done. */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
   stop(): void {
     this.stopped = true;
     this.group = null;

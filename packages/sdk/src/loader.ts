@@ -30,6 +30,7 @@ import type {
 import type { SiteTheme } from '@samepage/protocol';
 import type { FollowupFactory, FollowupModule } from './followup-types.ts';
 import { HELD_STORAGE_KEY } from './followup-held.ts';
+import { FRAME_HELLO } from './frame-messages.ts';
 
 const CAPTURE_PATH = '/sdk/capture.js';
 /** SHA-384 integrity of each bundle this loader may load, by path; baked in by build.mjs (empty when run from source). */
@@ -357,6 +358,15 @@ function install(): void {
     showLauncher();
   };
 
+  // A cross-origin frame: the parent's session asks for this page. capture.js records nothing
+  // before the server has confirmed the parent's origin, event.origin (frame-child.ts).
+  if (window.parent !== window)
+    addEventListener('message', (e) => {
+      if (e.source === window.parent && e.data === FRAME_HELLO && config.server && !loading) {
+        config.frameParent = e.origin;
+        loadCapture().catch(report);
+      }
+    });
   window.Samepage = api;
   const script = findOwnScript();
   if (script) {

@@ -22,6 +22,10 @@ export interface RecorderOptions {
   onError(error: unknown): void;
   /** Canvas frames per second sent to agents; 0 leaves canvases blank. */
   canvasFps: number;
+  /** Top page only: merge the rrweb events that cross-origin frames post (frame-parent.ts filters them first). */
+  crossOriginFrames?: boolean;
+  /** rrweb's own scroll sampling; by default nearly idle, since motion-capture.ts samples scroll (a framed page has none). */
+  scrollThrottleMs?: number;
 }
 
 /**
@@ -46,6 +50,9 @@ const RRWEB_SCROLL_THROTTLE_MS = 60 * 60 * 1000;
  */
 export function startRecorder(options: RecorderOptions): Recorder | null {
   const { policy } = options;
+  // rrweb samples canvases in a blob: worker, which a strict page CSP refuses (and reports as a
+  // violation), so canvas recording starts only on pages that have a canvas when capture starts.
+  const canvasFps = options.canvasFps > 0 && hasCanvas() ? options.canvasFps : 0;
   let stopRecording: (() => void) | undefined;
   try {
     stopRecording = record<RecordedEvent>({
@@ -61,15 +68,17 @@ export function startRecorder(options: RecorderOptions): Recorder | null {
       maskTextSelector: policy.maskTextSelector,
       maskTextFn: (text, element) => policy.maskText(text, element),
       blockSelector: policy.blockSelector,
+      // Never in a frame: rrweb would post the frame's events to its parent with targetOrigin '*'.
+      recordCrossOriginIframes: options.crossOriginFrames === true && window.parent === window,
       // Canvases are sent as sampled images (webp), at a bounded rate set per site.
-      recordCanvas: options.canvasFps > 0,
+      recordCanvas: canvasFps > 0,
       dataURLOptions: { type: 'image/webp', quality: 0.7 },
       inlineStylesheet: true,
       collectFonts: false,
       inlineImages: false,
       // rrweb's mousemove is batched every 500 ms and its scroll throttle is shared by every
       // element; both are replaced by motion-capture.ts.
-      sampling: { mousemove: false, scroll: RRWEB_SCROLL_THROTTLE_MS, input: 'all', ...(options.canvasFps > 0 ? { canvas: options.canvasFps } : {}) },
+      sampling: { mousemove: false, scroll: options.scrollThrottleMs ?? RRWEB_SCROLL_THROTTLE_MS, input: 'all', ...(canvasFps > 0 ? { canvas: canvasFps } : {}) },
       errorHandler: (error) => {
         options.onError(error);
         return true; // handled: rrweb must not rethrow into the page
@@ -99,4 +108,12 @@ export function startRecorder(options: RecorderOptions): Recorder | null {
       }
     },
   };
+}
+
+function hasCanvas(): boolean {
+  try {
+    return document.querySelector('canvas') !== null;
+  } catch {
+    return false;
+  }
 }

@@ -20,6 +20,7 @@ test('the embed snippet names the server and the key', () => {
     '<script src="https://cb.example.com/sdk.js" integrity="sha384-abc" crossorigin="anonymous" data-site-key="pk_1" data-widget async></script>',
     'end-to-end encrypted sites pin the SDK',
   );
+  assert.match(embedSnippet('https://cb.example.com', 'pk_1', 'sha384-abc', true), / data-widget data-e2ee async>/, 'and require encryption');
 });
 
 test('the audit query carries only the filled filters, dates as whole local days', () => {

@@ -29,11 +29,12 @@ export const listToLines = (list: readonly string[]): string => list.join('\n');
 /**
  * The embed snippet a site owner pastes into their pages. With `integrity` (the sdk.js hash from
  * /sdk/integrity.json, for sites with end-to-end encryption) the browser runs only that exact build.
+ * With `e2ee` the tab requires encryption and never sends the page's address in the clear (docs/SDK.md).
  */
-export function embedSnippet(origin: string, siteKey: string, integrity?: string): string {
+export function embedSnippet(origin: string, siteKey: string, integrity?: string, e2ee = false): string {
   const base = origin.replace(/\/+$/, '');
   const pin = integrity ? ` integrity="${integrity}" crossorigin="anonymous"` : '';
-  return `<script src="${base}/sdk.js"${pin} data-site-key="${siteKey}" data-widget async></script>`;
+  return `<script src="${base}/sdk.js"${pin} data-site-key="${siteKey}" data-widget${e2ee ? ' data-e2ee' : ''} async></script>`;
 }
 
 export interface AuditFilter {

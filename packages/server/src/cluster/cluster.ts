@@ -42,8 +42,8 @@ export type Envelope =
   /** agent's node → home: a message from the console, or its socket closed. */
   | { t: 'msg'; node: string; conn: string; m: ClientMessage }
   | { t: 'close'; node: string; conn: string }
-  /** viewer's node → home: this viewer fell behind (send it no DOM frames), or caught up. */
-  | { t: 'flow'; node: string; conn: string; paused: boolean }
+  /** viewer's node → home: this viewer fell behind; send it no DOM frames until it asks for a keyframe. */
+  | { t: 'behind'; node: string; conn: string }
   /** home → agent's node: an encoded server message for the console, its participant, or a close. */
   | { t: 'send'; conn: string; m: string }
   | { t: 'linked'; conn: string; sid: string; participant: Participant }
@@ -70,6 +70,8 @@ export interface ChangedNotice {
 const FRAME_KIND = 0x01;
 /** A binary frame from a console on another node to the session's home: an encrypted frame (docs/E2EE.md). */
 const UP_FRAME_KIND = 0x02;
+/** The late-join cache for one viewer on another node, in one message: its node sends it as a snapshot. */
+const SNAPSHOT_KIND = 0x03;
 const SESSION_TTL_MS = 24 * 3600 * 1000;
 const ALIVE_TTL_MS = 4000;
 export const HEARTBEAT_MS = ALIVE_TTL_MS / 4;
@@ -88,6 +90,8 @@ export interface ClusterHandlers {
   /** A message on this node's channel, or a broadcast from another node. */
   onEnvelope(envelope: Envelope): void;
   onFrames(conns: string[], frame: Uint8Array): void;
+  /** The home sent a viewer on this node the late-join cache (keyframe and deltas). */
+  onSnapshot(conn: string, frames: Uint8Array[]): void;
   /** On the home node: a console on node `node` (socket `conn`) sent this binary frame. */
   onUpFrame?(node: string, conn: string, frame: Uint8Array): void;
 }
@@ -130,6 +134,9 @@ export class Cluster {
         if (payload[0] === FRAME_KIND) {
           const { conns, frame } = decodeFrames(payload);
           handlers.onFrames(conns, frame);
+        } else if (payload[0] === SNAPSHOT_KIND) {
+          const { conns, frame } = decodeFrames(payload);
+          handlers.onSnapshot(conns[0] ?? '', splitFrames(frame));
         } else if (payload[0] === UP_FRAME_KIND) {
           const { conns, frame } = decodeFrames(payload);
           const [node = '', conn = ''] = conns;
@@ -179,7 +186,12 @@ export class Cluster {
     this.bus.publish(`sp:node:${node}`, encodeFrames(to, frame));
   }
 
-  /** A viewer on another node fell behind (true) or caught up (false); see SessionLink. */
+  /** Viewers on other nodes this node currently sends no DOM frames to. */
+  get pausedViewers(): number {
+    return this.paused.size;
+  }
+
+  /** A viewer on another node fell behind (true), or asked for the cache after catching up (false); see SessionLink. */
   setPaused(node: string, conn: string, paused: boolean): void {
     if (paused) this.paused.add(`${node}/${conn}`);
     else this.paused.delete(`${node}/${conn}`);
@@ -197,6 +209,12 @@ export class Cluster {
     return {
       bufferedAmount: 0,
       send: (data) => (typeof data === 'string' ? this.send(node, { t: 'send', conn, m: data }) : this.sendFrame(node, [conn], data)),
+      // Never held back or dropped: it is how a viewer that fell behind recovers.
+      sendSnapshot: (frames) => {
+        const payload = encodeFrames([conn], joinFrames(frames));
+        payload[0] = SNAPSHOT_KIND;
+        this.bus.publish(`sp:node:${node}`, payload);
+      },
       close: (code, reason) => this.send(node, { t: 'end', conn, code, reason }),
     };
   }
@@ -268,4 +286,26 @@ function decodeFrames(payload: Buffer): { conns: string[]; frame: Uint8Array } {
     at += 1 + len;
   }
   return { conns, frame: payload.subarray(at) };
+}
+
+/** Frames as one body: each is a 4-byte length, then its bytes. */
+function joinFrames(frames: readonly Uint8Array[]): Buffer {
+  const parts: Uint8Array[] = [];
+  for (const frame of frames) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(frame.byteLength);
+    parts.push(len, frame);
+  }
+  return Buffer.concat(parts);
+}
+
+function splitFrames(body: Uint8Array): Uint8Array[] {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const frames: Uint8Array[] = [];
+  for (let at = 0; at + 4 <= bytes.length; ) {
+    const len = bytes.readUInt32BE(at);
+    frames.push(bytes.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+  }
+  return frames;
 }

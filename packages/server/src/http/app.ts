@@ -18,6 +18,7 @@ import { resolveInside, sendFile } from './static-files.ts';
 import { registerStreamTransport } from './stream-transport.ts';
 import { registerMetricsRoute } from './metrics.ts';
 import { registerFollowupPublic } from './followup-public.ts';
+import { registerFrameVerify } from './frame-verify.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packagesDir = path.resolve(here, '../../..');
@@ -101,6 +102,7 @@ export function buildApp({ config, store, collab, admin, tenants, api, relay, lo
   const guard = createGuard(store, collab);
   registerApi(app, { config, store, collab, admin, tenants, api, relay }, guard);
   registerFollowupPublic(app, { config, store, collab, admin, tenants, api, relay });
+  registerFrameVerify(app, { config, store, admin });
   registerReplicaCspRoute(app, guard, store);
 
   app.get('/sdk.js', async (_request, reply) => {

@@ -57,6 +57,7 @@ export class ClusterRouter {
     return this.relay.cluster.start({
       onEnvelope: (e) => this.onEnvelope(e),
       onFrames: (conns, frame) => this.onFrames(conns, frame),
+      onSnapshot: (conn, frames) => this.links.get(conn)?.snapshot(frames),
       onUpFrame: (node, conn, frame) => this.mirrors.get(`${node}/${conn}`)?.onBinary(frame),
     });
   }
@@ -73,6 +74,9 @@ export class ClusterRouter {
         const key = `${e.node}/${e.conn}`;
         const mirror = this.mirrors.get(key);
         mirror?.onMessage(e.m);
+        // A viewer that fell behind asks for the cache once it has caught up: the cache went out
+        // just now (or the customer was asked for a keyframe), so the live frames follow it.
+        if (e.m.type === 'keyframe_request') this.relay.cluster.setPaused(e.node, e.conn, false);
         if (e.m.type !== 'leave') return;
         // Its socket stays open on its node, but it is gone from the session (a guest's leave closes it).
         this.mirrors.delete(key);
@@ -85,8 +89,8 @@ export class ClusterRouter {
         this.mirrors.delete(`${e.node}/${e.conn}`);
         this.relay.cluster.setPaused(e.node, e.conn, false);
         return;
-      case 'flow':
-        if (this.mirrors.has(`${e.node}/${e.conn}`)) this.relay.cluster.setPaused(e.node, e.conn, e.paused);
+      case 'behind':
+        if (this.mirrors.has(`${e.node}/${e.conn}`)) this.relay.cluster.setPaused(e.node, e.conn, true);
         return;
       case 'cobrowse_ask':
       case 'cobrowse_answered':

@@ -104,10 +104,18 @@ export class ViewerFlow {
     return false;
   }
 
-  /** Counts frames that bypass `admit` (a late-join snapshot). */
+  /**
+   * Counts frames that bypass `admit` (a late-join snapshot). A snapshot lets the viewer decode
+   * from scratch, so it ends a wait for a keyframe, and live frames may queue behind it while it
+   * drains, as after a resync (a snapshot from another node arrives after `resync` returned).
+   */
   counted(bytes: number, frames: number): void {
     this.options.stats.framesForwarded += frames;
     this.options.stats.bytesForwarded += bytes;
+    if (frames > 0 && !this.behind) {
+      this.awaitingKeyframe = false;
+      this.grace = Math.max(this.grace, bytes);
+    }
   }
 
   private fallBehind(): void {

@@ -6,6 +6,8 @@ export interface PeerSocket {
   send(data: string | Uint8Array): void;
   close(code: number, reason: string): void;
   readonly bufferedAmount: number;
+  /** A socket on another node takes the late-join cache as one message, so its node can send it as a snapshot. */
+  sendSnapshot?(frames: readonly Uint8Array[]): void;
 }
 
 /** One connected client: a customer's tab (host) or an agent's console. */
@@ -45,6 +47,10 @@ export class Peer {
    */
   sendSnapshot(frames: readonly Uint8Array[]): number {
     if (this.closed) return 0;
+    if (this.socket.sendSnapshot) {
+      this.socket.sendSnapshot(frames);
+      return frames.reduce((n, frame) => n + frame.byteLength, 0);
+    }
     let bytes = 0;
     for (const frame of frames) {
       this.socket.send(frame);

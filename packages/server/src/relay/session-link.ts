@@ -10,8 +10,9 @@ import type { Relay } from './relay.ts';
  * every check.
  *
  * Backpressure: the viewer's socket is bounded here (its ViewerFlow). When it falls behind, the
- * home is told to stop publishing its DOM frames (`flow`), so a slow viewer costs neither the bus
- * nor this node anything; once it has drained it asks the home for the late-join cache.
+ * home is told to stop publishing its DOM frames (`behind`), so a slow viewer costs neither the bus
+ * nor this node anything; once it has drained it asks the home for the late-join cache, which the
+ * home sends as one snapshot before resuming its live frames.
  */
 export class SessionLink {
   participant: Participant | null = null;
@@ -42,7 +43,8 @@ export class SessionLink {
       maxBufferedBytes: this.relay.deps.config.viewerMaxBufferedBytes,
       stats: this.relay.flow,
       resync: () => {
-        if (this.pausedAtHome) this.setPausedAtHome(false);
+        // The home resumes this viewer's frames after sending it the cache, in that order.
+        this.pausedAtHome = false;
         this.forward({ type: 'keyframe_request' });
         return null;
       },
@@ -102,13 +104,17 @@ export class SessionLink {
 
   frame(frame: Uint8Array): void {
     this.peer.sendFrame(frame);
-    if (this.peer.behind && !this.pausedAtHome) this.setPausedAtHome(true);
+    if (this.peer.behind && !this.pausedAtHome) {
+      this.pausedAtHome = true;
+      this.relay.cluster.send(this.home, { t: 'behind', node: this.relay.cluster.nodeId, conn: this.peer.connId });
+    }
   }
 
-  private setPausedAtHome(paused: boolean): void {
-    this.pausedAtHome = paused;
-    this.relay.cluster.send(this.home, { t: 'flow', node: this.relay.cluster.nodeId, conn: this.peer.connId, paused });
+  /** The late-join cache from the home (on joining, or after falling behind): sent as a snapshot. */
+  snapshot(frames: Uint8Array[]): void {
+    this.peer.sendSnapshot(frames);
   }
+
 
   end(code: number, reason: string): void {
     this.drop();

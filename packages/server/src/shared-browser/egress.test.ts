@@ -7,6 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { startServer, type RunningServer } from '../server.ts';
 import { consoleCall } from '../http/api-test-client.ts';
 import { login, tenantOf } from '../relay/test-clients.ts';
@@ -66,10 +68,10 @@ test('SSRF at connect time: a name is reached at the address that was checked, a
   assert.equal(await page.evaluate(fetchScript(`http://rebind.test:${sites.port}/first`)), 'Public page');
   assert.equal(await page.evaluate(fetchScript(`http://rebind.test:${sites.port}/second`)), 'blocked');
 
-  // A redirect to a private address, and a page's own WebSocket to one.
-  await assert.rejects(page.goto(`${base}/redirect-private`), /ERR_BLOCKED_BY_CLIENT/);
+  // A page's own WebSocket to a private address, and a redirect to one (last: it leaves an error page).
   const ws = await page.evaluate(`new Promise((done) => { const s = new WebSocket('ws://127.0.0.1:${sites.port}/ws'); s.onopen = () => done('open'); s.onerror = () => done('error'); })`);
   assert.equal(ws, 'error');
+  await assert.rejects(page.goto(`${base}/redirect-private`), /ERR_BLOCKED_BY_CLIENT/);
 
   // The tenant's blocklist holds for navigations inside the browser too.
   await assert.rejects(page.goto(`${base}/admin/users`), /ERR_BLOCKED_BY_CLIENT/);
@@ -90,6 +92,15 @@ test('with SHARED_BROWSER_ALLOW_PRIVATE, a name resolving to 127.0.0.1 opens, at
   const opened = await call('POST', '/api/shared-browser', { url: `http://intranet.test:${sites.port}/` });
   assert.equal(opened.status, 201, JSON.stringify(opened.body));
   // intranet.test exists only in the stub resolver: the page loads only if the proxy used its answer.
-  assert.equal(await (await browserOf(opened.body.sessionId)).active!.title(), 'Secret');
+  const page = (await browserOf(opened.body.sessionId)).active!;
+  assert.equal(await page.title(), 'Secret');
   assert.deepEqual(sites.privateSite.hits, ['/']);
+  // A page's own WebSocket goes out through the proxy too, and works.
+  const echo = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  t.after(() => echo.close());
+  echo.on('connection', (socket) => socket.on('message', (data) => socket.send(`echo ${String(data)}`)));
+  await new Promise((r) => echo.once('listening', r));
+  const port = (echo.address() as AddressInfo).port;
+  const reply = await page.evaluate(`new Promise((done) => { const s = new WebSocket('ws://intranet.test:${port}/'); s.onopen = () => s.send('hi'); s.onmessage = (e) => done(e.data); s.onerror = () => done('error'); })`);
+  assert.equal(reply, 'echo hi');
 });

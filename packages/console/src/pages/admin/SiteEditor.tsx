@@ -100,7 +100,7 @@ export function SiteEditor({ site, roleOptions, onSaved }: { site: Site; roleOpt
   const [status, setStatus] = useState<Status>(IDLE);
   const id = useId();
   const integrity = useSdkIntegrity(site.policy.e2ee === true);
-  const snippet = embedSnippet(window.location.origin, site.siteKey, integrity);
+  const snippet = embedSnippet(window.location.origin, site.siteKey, integrity, site.policy.e2ee === true);
   const rules: RedactionRules = useMemo(() => ({ redact: linesToList(draft.redact), block: linesToList(draft.block), allow: linesToList(draft.allow) }), [draft.redact, draft.block, draft.allow]);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const theme = useMemo(() => themeOf(draft.theme, site.policy.theme), [draft.theme, site.policy.theme]);
