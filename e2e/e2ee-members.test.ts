@@ -100,3 +100,27 @@ test('a late joiner cannot open the cached frames sent before it joined; a depar
     assert.equal(result.ok, false, 'the derived guess does not open it either');
   }
 });
+
+test('a page load keeps the verified agents: no new code to compare, a new epoch above the last one, and the agent reads the reloaded page', async (t) => {
+  const browser = await withBrowser(t);
+  const server = await startTappedServer(t);
+  const canaries = makeCanaries();
+  const shop = await startCanarySite(t, server, canaries, { e2ee: true });
+  const ann = await createUser(server, 'senior_agent', 'Ann');
+  const customer = await openCustomer(browser);
+  await customer.open(shop.pageUrl);
+  const code = await customer.startSession();
+  const a = await joinAsNodeAgent(server.url, await loginCookie(server.url, ann.email, ann.password), code);
+  t.after(() => a.close());
+  await verify(customer, 'Ann', a);
+  const before = a.epochs.at(-1)!.epoch;
+
+  await customer.page.reload();
+  await customer.waitForSdk();
+  await customer.addMarker('after the page load');
+  a.send({ type: 'keyframe_request' });
+  a.send({ type: 'keyframe_request' });
+  await eventually(async () => (await readableKeyframes(a, a.frames.map((f) => f.data))).some((text) => text.includes('after the page load')), true, 'Ann reads the reloaded page', 15_000);
+  assert.ok(a.epochs.at(-1)!.epoch > before, 'the page load started a new epoch');
+  assert.equal(await verifyDialog(customer, 'Ann').count(), 0, 'the customer was not asked again');
+});

@@ -7,6 +7,7 @@
  */
 import { scrubEvent, scrubSnapshotNode } from './event-scrubber.ts';
 import { createFrameWriter, type FrameCounters, type FrameSink } from './frame-writer.ts';
+import { startFrameBridge } from './frame-parent.ts';
 import { startMotionCapture } from './motion-capture.ts';
 import { startPopoverCapture } from './popover-capture.ts';
 import { getNodeById, getNodeId, startRecorder } from './recorder.ts';
@@ -34,6 +35,8 @@ export interface CapturePipelineOptions {
   canvasFps: number;
   /** Origins whose assets this tab uploads (SDK `inlineAssets`); announced in every keyframe. */
   assetOrigins?: readonly string[];
+  /** The site's origins: cross-origin frames of these that run the SDK join the stream (frame-parent.ts). Absent: none. */
+  frameOrigins?: () => readonly string[];
 }
 
 /** rrweb's own versions of these are replaced by motion-capture.ts (see DESIGN.md). */
@@ -48,6 +51,8 @@ const REPLACED_SOURCES: ReadonlySet<number> = new Set([IncrementalSource.Scroll,
 export function startCapturePipeline(options: CapturePipelineOptions): CapturePipeline | null {
   const { policy } = options;
   let recorder: ReturnType<typeof startRecorder> = null;
+  // Before the recorder: its filter must see each frame's message before rrweb does.
+  const frames = options.frameOrigins ? startFrameBridge({ policy, origins: options.frameOrigins, onError: options.onError }) : null;
 
   const writer = createFrameWriter({
     sink: options.sink,
@@ -72,15 +77,18 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
   const afterKeyframe = (): void => {
     motion.resendAfterKeyframe();
     popovers.resendAfterKeyframe();
+    frames?.announce(); // a keyframe holds none of the cross-origin frames' content
   };
 
   recorder = startRecorder({
     policy,
     canvasFps: options.canvasFps,
     onError: options.onError,
+    crossOriginFrames: frames !== null,
     emit(event) {
       const source = incrementalSource(event);
-      if (source !== undefined && REPLACED_SOURCES.has(source)) return;
+      // A frame's scroll is not sampled by motion-capture.ts: rrweb's is kept for it.
+      if (source !== undefined && REPLACED_SOURCES.has(source) && !frames?.isFrameEvent(event)) return;
       writer.push(event.type === EventType.FullSnapshot ? event : scrubEvent(policy, getNodeById, event));
       // In the keyframe's own batch, so the console knows before it builds the replica.
       if (event.type === EventType.FullSnapshot && options.assetOrigins?.length) {
@@ -89,12 +97,14 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     },
   });
   if (!recorder) {
+    frames?.stop();
     motion.stop();
     popovers.stop();
     writer.stop();
     return null;
   }
   const rec = recorder;
+  frames?.announce();
   return {
     takeKeyframe: () => {
       rec.takeFullSnapshot();
@@ -102,6 +112,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     },
     advanceTo: (floor) => writer.advanceTo(floor),
     stop() {
+      frames?.stop();
       rec.stop();
       motion.stop();
       popovers.stop();

@@ -17,6 +17,7 @@ import type { WidgetModule, WidgetUi } from './widget.ts';
 import { useTexts } from './text.ts';
 import { resolveTheme } from './theme.ts';
 import { createE2eeHook } from './e2ee-hook.ts';
+import { createFrameCapture } from './frame-child.ts';
 
 const COLLAB_PATH = '/sdk/collab.js';
 /** Server messages kept while collab.js loads; a session's first seconds need far fewer. */
@@ -28,6 +29,8 @@ declare const __SAMEPAGE_SRI__: Record<string, string> | undefined;
 const createCapture: CaptureFactory = (host: CaptureHost) => {
   // The loader pins what it loads with these (a loader older than this build may lack the field).
   if (typeof __SAMEPAGE_SRI__ === 'object' && host.integrity) Object.assign(host.integrity, __SAMEPAGE_SRI__);
+  // A cross-origin frame that its parent's session asked to share (frame-child.ts): no session or UI of its own.
+  if (host.config.frameParent) return createFrameCapture(host);
   repairJson();
   // The texts: English, then the customer's language (/sdk/i18n/<lang>.js), then the theme's
   // overrides. One object, shared with collab.js (which adds its English texts) through the host.

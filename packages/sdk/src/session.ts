@@ -114,6 +114,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
       policy,
       canvasFps: host.config.canvasFps,
       ...(host.config.inlineAssets ? { assetOrigins: [location.origin] } : {}),
+      frameOrigins: () => host.snapshot().policy?.navigationOrigins ?? [],
       sink: hooks.e2ee ? hooks.e2ee.sink(sink) : sink,
       counters: { epoch: session.epoch, seq: session.seq },
       onCounters: ({ epoch, seq }) => {
