@@ -63,7 +63,8 @@ export function createE2eeChannel(ctx: E2eeContext): E2eeChannel {
   const pairings = new CustomerPairings({
     sessionId,
     agentOf,
-    epoch: () => keys.lastEpoch,
+    // Above every epoch the relay has seen, so a pair stream never reuses an epoch of a page load before.
+    epoch: () => Math.max(keys.lastEpoch, (ctx.serverEpoch ?? -1) + 1),
     sendFrame: (frame) => outbox.push(Promise.resolve(frame), 0),
     ask(agent, code) {
       host.emit('e2ee_verify', { participantId: agent.id, name: agent.name, code });

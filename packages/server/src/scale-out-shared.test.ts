@@ -20,7 +20,7 @@ const ADMIN = { ADMIN_EMAIL: 'admin@example.test', ADMIN_PASSWORD: 'correct hors
 const at = (node: NodeProc) => ({ url: node.url }) as RunningServer;
 
 /** Waits for a message of `type` that passes `check`, without taking it off the list. */
-async function seen<T extends ServerMessage['type']>(client: TestClient, type: T, check: (m: ServerMessageOf<T>) => boolean = () => true, what = type): Promise<ServerMessageOf<T>> {
+async function seen<T extends ServerMessage['type']>(client: TestClient, type: T, check: (m: ServerMessageOf<T>) => boolean = () => true, what: string = type): Promise<ServerMessageOf<T>> {
   const deadline = Date.now() + 8000;
   for (;;) {
     const found = client.messages.find((m): m is ServerMessageOf<T> => m.type === type && check(m as ServerMessageOf<T>));

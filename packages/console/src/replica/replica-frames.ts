@@ -52,6 +52,10 @@ export function createFramePlaceholderPlugin(label: (host: string) => string): R
       // rrweb builds a subtree before attaching it, and a detached frame has no document yet.
       queueMicrotask(() => {
         try {
+          // The frame's own document came in the same batch (a cross-origin frame that shares
+          // itself through the SDK, frame-child.ts): it is the content, not a placeholder's place.
+          const doc = (node as HTMLIFrameElement).contentDocument;
+          if (doc && replayer.getMirror().hasNode(doc)) return;
           paintPlaceholder(node as HTMLIFrameElement, label(host));
         } catch {
           // the frame stays empty

@@ -22,7 +22,7 @@ export interface Bus {
   getFields(key: string): Promise<Map<string, string>>;
   /** Restarts the expiry of `key`; false when the key no longer exists (it expired, or the bus lost it). */
   touch(key: string, ttlMs: number): Promise<boolean>;
-  /** Bytes handed to the bus and not yet written out (the publisher's backlog); 0 in process. */
+  /** Bytes published and not yet taken by the bus (the publisher's backlog); 0 in process. */
   backlogBytes(): number;
   close(): Promise<void>;
 }

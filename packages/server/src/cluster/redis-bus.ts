@@ -10,6 +10,7 @@ export class RedisBus implements Bus {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly handlers = new Map<string, Set<BusHandler>>();
+  private unacknowledged = 0;
 
   constructor(url: string, log: Logger) {
     const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false };
@@ -29,7 +30,12 @@ export class RedisBus implements Bus {
   }
 
   publish(channel: string, payload: Buffer | string): void {
-    this.pub.publish(channel, payload).catch(() => undefined);
+    const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+    this.unacknowledged += bytes;
+    this.pub
+      .publish(channel, payload)
+      .catch(() => undefined)
+      .finally(() => (this.unacknowledged -= bytes));
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
@@ -73,9 +79,12 @@ export class RedisBus implements Bus {
     return (await this.pub.pexpire(key, Math.max(1, Math.round(ttlMs)))) === 1;
   }
 
-  /** What the publishing connection has queued: bytes not yet taken by the kernel. */
+  /**
+   * Bytes published and not yet acknowledged by Redis: queued here, in the kernel's buffers, or
+   * waiting in Redis. Counted per reply, so it does not depend on the size of socket buffers.
+   */
   backlogBytes(): number {
-    return this.pub.stream?.writableLength ?? 0;
+    return this.unacknowledged;
   }
 
   async close(): Promise<void> {
