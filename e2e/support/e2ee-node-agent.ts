@@ -18,6 +18,7 @@ import {
   encodeAppBody,
   encodePairFrame,
   readEpochKey,
+  sealVouch,
   type ControlAction,
   type EpochSecret,
   type FrameSender,
@@ -42,6 +43,8 @@ export interface NodeAgent {
   open(frame: Uint8Array): Promise<OpenResult>;
   /** Seals a control action under this agent's pairwise key for the newest epoch and sends it. */
   sendControl(actionId: number, action: ControlAction): Promise<Uint8Array>;
+  /** Seals a vouch (a waiting member and the key fingerprint this agent claims it checked) the same way, and sends it. */
+  sendVouch(newcomer: number, fingerprint: Uint8Array): Promise<Uint8Array>;
   /** The ctl_result bodies the customer sent back (opened). */
   results: Array<{ actionId: number; ok: boolean; failure?: string }>;
   send(message: object): void;
@@ -175,6 +178,15 @@ export async function joinAsNodeAgent(serverUrl: string, cookie: string, code: s
   pairing = new AgentPairing({ sessionId, member, identity: await createPairingIdentity() });
   sendPair((await pairing.start()).send);
 
+  /** This agent's pairwise sender to the customer for the newest epoch (one per epoch: its seq goes on). */
+  const toCustomer = async (): Promise<FrameSender> => {
+    const epoch = epochs[epochs.length - 1];
+    if (!link || !epoch) throw new Error('not verified, or no epoch key yet');
+    let sender = senders.get(epoch.epoch);
+    if (!sender) senders.set(epoch.epoch, (sender = await createPairwiseSender(link, epoch.epoch, 'agent')));
+    return sender;
+  };
+
   return {
     sessionId,
     member,
@@ -187,11 +199,12 @@ export async function joinAsNodeAgent(serverUrl: string, cookie: string, code: s
     verified: () => link !== null,
     open: (frame) => keyring.open(frame, { inflate: false }),
     async sendControl(actionId, action) {
-      const epoch = epochs[epochs.length - 1];
-      if (!link || !epoch) throw new Error('not verified, or no epoch key yet');
-      let sender = senders.get(epoch.epoch);
-      if (!sender) senders.set(epoch.epoch, (sender = await createPairwiseSender(link, epoch.epoch, 'agent')));
-      const frame = await sender.seal('ctl', encodeAppBody('ctl', { actionId, action }));
+      const frame = await (await toCustomer()).seal('ctl', encodeAppBody('ctl', { actionId, action }));
+      ws.send(frame);
+      return frame;
+    },
+    async sendVouch(newcomer, fingerprint) {
+      const frame = await sealVouch(await toCustomer(), { newcomer, fingerprint: new Uint8Array(fingerprint) });
       ws.send(frame);
       return frame;
     },

@@ -5,6 +5,7 @@ import { navigate, useRoute, type Route } from './router.ts';
 import { SessionController } from './session/session-controller.ts';
 import { SessionContext } from './session/use-session.ts';
 import { AppShell } from './components/AppShell.tsx';
+import { PageErrorBoundary } from './components/PageErrorBoundary.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { installReplicaTestHook } from './replica/test-hook.ts';
@@ -80,9 +81,11 @@ export function App() {
 
   if (route.name === 'watch') {
     return (
-      <Suspense fallback={<div className="boot">{t.loading}</div>}>
-        <WatchPage token={route.token} />
-      </Suspense>
+      <PageErrorBoundary>
+        <Suspense fallback={<div className="boot">{t.loading}</div>}>
+          <WatchPage token={route.token} />
+        </Suspense>
+      </PageErrorBoundary>
     );
   }
 
@@ -122,6 +125,8 @@ export function App() {
   return (
     <SessionContext.Provider value={controller}>
       <AppShell user={auth.user} onLogOut={() => void signOut()} onLogOutEverywhere={signOutEverywhere}>
+        {/* keyed by page: another page gets a fresh try */}
+        <PageErrorBoundary key={route.name}>
         {route.name.startsWith('admin_') ? (
           <Suspense fallback={<div className="boot">{t.loading}</div>}>
             <AdminRoutes route={route} user={auth.user} />
@@ -149,6 +154,7 @@ export function App() {
         ) : (
           <HomePage autoJoinCode={route.name === 'join' ? route.code : null} onJoinStart={preloadSessionPage} canViewRecordings={canViewRecordings} />
         )}
+        </PageErrorBoundary>
       </AppShell>
     </SessionContext.Provider>
   );

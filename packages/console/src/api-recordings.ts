@@ -20,7 +20,8 @@ export interface RecordingMarker {
 }
 
 export interface RecordingDetail {
-  recording: RecordingSummary & { allowedOrigins: string[]; eventsStartAt: number; eventsEndAt: number };
+  /** `e2ee`: an end-to-end encrypted recording, played with the tenant's recording key (EncryptedRecordingPlayer.tsx). */
+  recording: RecordingSummary & { allowedOrigins: string[]; eventsStartAt: number; eventsEndAt: number; e2ee?: boolean };
   markers: RecordingMarker[];
   chat: ChatMessage[];
   notes: Note[];

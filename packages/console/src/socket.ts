@@ -11,7 +11,7 @@ export interface AgentSocketHandlers {
 
 export interface AgentSocket {
   send(message: ClientMessage): void;
-  /** Encrypted frames (end-to-end encrypted sessions); WebSocket only, the HTTP stream sends JSON. */
+  /** Encrypted frames (end-to-end encrypted sessions), on the WebSocket or in the HTTP stream's batches. */
   sendBinary?(frame: Uint8Array): void;
   close(): void;
   isOpen(): boolean;

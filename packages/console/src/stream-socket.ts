@@ -46,14 +46,17 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** Several messages in one POST body: `u8 0 (text), u32 length, UTF-8 bytes` each. */
-export function encodeBatch(texts: readonly string[]): Uint8Array<ArrayBuffer> {
-  const parts = texts.map((text) => new TextEncoder().encode(text));
+/**
+ * Several frames in one POST body: `u8 kind, u32 length, bytes` each, kind 0 for a text message
+ * (UTF-8 JSON), 1 for a binary frame (the encrypted frames of an end-to-end encrypted session).
+ */
+export function encodeBatch(frames: readonly (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {
+  const parts = frames.map((frame) => (typeof frame === 'string' ? new TextEncoder().encode(frame) : frame));
   const out = new Uint8Array(parts.reduce((sum, p) => sum + 5 + p.byteLength, 0));
   const view = new DataView(out.buffer);
   let at = 0;
-  for (const part of parts) {
-    out[at] = 0;
+  for (const [i, part] of parts.entries()) {
+    out[at] = typeof frames[i] === 'string' ? 0 : 1;
     view.setUint32(at + 1, part.byteLength);
     out.set(part, at + 5);
     at += 5 + part.byteLength;
@@ -71,7 +74,7 @@ export function openStreamSocket(url: string, handlers: AgentSocketHandlers): Ag
   let token = '';
   let open = false;
   let closed = false;
-  let queue: string[] = [];
+  let queue: Array<string | Uint8Array> = [];
   let busy = false;
 
   const finish = (code: number): void => {
@@ -114,13 +117,14 @@ export function openStreamSocket(url: string, handlers: AgentSocketHandlers): Ag
     let n = 0;
     let size = 0;
     while (n < queue.length && (n === 0 || size + queue[n]!.length <= MAX_BATCH_BYTES)) size += queue[n++]!.length;
-    const texts = queue.splice(0, n);
-    const single = texts.length === 1;
+    const frames = queue.splice(0, n);
+    // One JSON message goes as is; binary frames, and several frames, as a batch.
+    const single = frames.length === 1 && typeof frames[0] === 'string';
     try {
       const res = await fetch(post, {
         method: 'POST',
         headers: { 'content-type': single ? 'application/json' : 'application/x-samepage-batch', 'x-samepage-stream': token },
-        body: single ? texts[0]! : encodeBatch(texts),
+        body: single ? (frames[0] as string) : encodeBatch(frames),
       });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
     } catch {
@@ -135,6 +139,11 @@ export function openStreamSocket(url: string, handlers: AgentSocketHandlers): Ag
     send(message: ClientMessage) {
       if (!open || closed) return;
       queue.push(encodeMessage(message));
+      void pump();
+    },
+    sendBinary(frame: Uint8Array) {
+      if (!open || closed) return;
+      queue.push(frame.slice());
       void pump();
     },
     close() {

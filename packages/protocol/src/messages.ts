@@ -164,12 +164,12 @@ export const cobrowseRequestSchema = v.object({ type: v.literal('cobrowse_reques
 export const cobrowseAnswerSchema = v.object({ type: v.literal('cobrowse_answer'), requestId: id, accepted: v.boolean() });
 /**
  * End-to-end encrypted sessions with recording on: the customer's tab uploads an epoch's group
- * key, wrapped (HPKE) to the tenant's recording public key. Opaque to the server.
+ * key, wrapped to the tenant's recording public key (ECDH-ES, e2ee/recording-wrap.ts). Opaque to the server.
  */
 export const e2eeRecordingKeySchema = v.object({
   type: v.literal('e2ee_recording_key'),
   epoch: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff)),
-  /** base64 of the wrapped key (HPKE encapsulated key + ciphertext), at most 1 KiB. */
+  /** base64url of the wrapped key (e2ee/recording-wrap.ts: version, ephemeral public key, ciphertext), at most 1 KiB. */
   wrapped: v.pipe(v.string(), v.minLength(1), v.maxLength(1400), v.regex(/^[A-Za-z0-9+/_-]+={0,2}$/)),
 });
 

@@ -9,9 +9,10 @@ import { t } from './text.ts';
 import { NARROW_MEDIA, button, el } from './widget-dom.ts';
 
 export const CHAT_CSS =
-  '.sp-chat{pointer-events:auto;position:fixed;top:64px;right:16px;width:min(340px,calc(100vw - 32px));height:min(440px,calc(100vh - 88px));display:flex;flex-direction:column;' +
+  // Right above the session bar (banner.ts), on its side: the bar is always at the bottom.
+  '.sp-chat{pointer-events:auto;position:fixed;bottom:80px;right:20px;width:min(360px,calc(100vw - 40px));height:min(460px,calc(100vh - 100px));display:flex;flex-direction:column;' +
   'border-radius:16px;background:var(--sp-bg);color:var(--sp-fg);border:1px solid var(--sp-line);box-shadow:0 20px 50px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);overflow:hidden}' +
-  ':host([data-pos$=left]) .sp-chat{right:auto;left:16px}' +
+  ':host([data-pos$=left]) .sp-chat{right:auto;left:20px}' +
   '.sp-chat header{display:flex;align-items:center;justify-content:space-between;padding:12px 12px 12px 16px;border-bottom:1px solid var(--sp-line);font-size:15px;font-weight:650}' +
   '.sp-x{pointer-events:auto;cursor:pointer;border:0;background:none;border-radius:8px;width:32px;height:32px;font-size:20px;line-height:1;color:var(--sp-muted)}.sp-x:hover{background:var(--sp-soft)}' +
   '.sp-log{flex:1;overflow-y:auto;padding:12px 14px;display:flex;flex-direction:column;gap:8px;font-size:14px}' +
@@ -24,10 +25,10 @@ export const CHAT_CSS =
   '.sp-compose{display:flex;gap:8px;align-items:flex-end;padding:10px 12px 12px;border-top:1px solid var(--sp-line)}' +
   '.sp-compose textarea{flex:1;min-width:0;resize:none;height:40px;max-height:120px;padding:9px 12px;border:1px solid var(--sp-field);border-radius:10px;font-size:14px;line-height:1.4;color:var(--sp-fg);background:var(--sp-bg)}' +
   '.sp-compose textarea:focus{outline:2px solid var(--sp-brand);outline-offset:0;border-color:transparent}' +
-  // On a phone the session bar is a pill in a bottom (or top) corner: the panel leaves room for two rows of it.
+  // On a phone the session bar is a pill that may take two rows: the panel leaves room for them.
   NARROW_MEDIA +
-  '{.sp-chat{top:auto;bottom:calc(112px + env(safe-area-inset-bottom,0px));right:8px;width:min(400px,calc(100vw - 16px));height:min(440px,calc(100vh - 124px))}' +
-  ':host([data-pos$=left]) .sp-chat{left:8px}:host([data-pos^=top]) .sp-chat{bottom:auto;top:calc(112px + env(safe-area-inset-top,0px))}}';
+  '{.sp-chat{bottom:calc(112px + env(safe-area-inset-bottom,0px));right:8px;width:min(400px,calc(100vw - 16px));height:min(440px,calc(100vh - 124px))}' +
+  ':host([data-pos$=left]) .sp-chat{left:8px}}';
 
 export interface ChatPanelDeps {
   chat: ChatApi;

@@ -154,6 +154,7 @@ export function createCollaboration(deps: CollabContext): CollabModule {
           return;
         case 'participant_left':
           control.onParticipantLeft(message.participantId);
+          drawing?.forget(message.participantId);
           return;
         case 'guest_invite_created': {
           const invite = invites.shift();

@@ -18,6 +18,8 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export interface DrawingLayer {
   draw(participantId: string, color: string, op: DrawOp): void;
+  /** Removes one agent's strokes and highlights (they left: nobody could clear them any more). */
+  forget(participantId: string): void;
   clear(): void;
   destroy(): void;
 }
@@ -100,6 +102,14 @@ export function createDrawingLayer(container: HTMLElement): DrawingLayer {
         }
         case 'clear':
           return this.clear();
+      }
+    },
+    forget(participantId) {
+      const prefix = `${participantId}:`;
+      for (const [key, node] of shapes) {
+        if (!key.startsWith(prefix)) continue;
+        node.remove();
+        shapes.delete(key);
       }
     },
     clear() {

@@ -16,6 +16,7 @@ import { CustomerKeys } from './e2ee-keys.ts';
 import { CustomerPairings } from './e2ee-pairings.ts';
 import { createOutbox } from './e2ee-outbox.ts';
 import { createE2eeDialogs } from './e2ee-dialog.ts';
+import { createRecordingKeyUploader } from './e2ee-recording.ts';
 import { e2eeTexts, type E2eeTextKey } from './i18n/e2ee.ts';
 import { forgetSession, loadLinks, readGrant, readHighWater, saveLink, dropLinks, writeGrant, writeHighWater } from './e2ee-storage.ts';
 
@@ -42,9 +43,13 @@ export function createE2eeChannel(ctx: E2eeContext): E2eeChannel {
   let granted = readGrant(sessionId);
   let chatSeq = 0;
   const outbox = createOutbox((frame) => void ctx.sendBinary(frame), report);
+  // Recorded sessions: each epoch secret wrapped to the tenant's recording key (e2ee-recording.ts).
+  const policy = host.snapshot().policy;
+  const recording = policy?.recorded && policy.recordingKey ? createRecordingKeyUploader({ sessionId, publicKey: policy.recordingKey, send: ctx.send, report }) : null;
   const keys = new CustomerKeys({
     sessionId,
     outbox,
+    onSecret: (epoch) => recording?.add(epoch),
     onEpoch: (epoch) => {
       writeHighWater(sessionId, epoch);
       ctx.takeKeyframe();
@@ -135,6 +140,7 @@ export function createE2eeChannel(ctx: E2eeContext): E2eeChannel {
   const channel: E2eeChannel = {
     ready: () => !stopped && keys.current !== null,
     sealDom(frame) {
+      recording?.flush();
       keys.sealGroup((frame[1]! & DOM_KEYFRAME_FLAG) !== 0 ? 'dom_keyframe' : 'dom_delta', frame, true);
     },
     pendingBytes: () => outbox.pendingBytes(),

@@ -31,6 +31,8 @@ export interface CustomerKeysOptions {
   outbox: Outbox;
   /** A new epoch is in force (persist its number, take a keyframe). */
   onEpoch(epoch: number, reason: EpochSecret['reason']): void;
+  /** Every epoch secret this tab enters, once (recorded sessions wrap it to the tenant's recording key). */
+  onSecret?(epoch: EpochSecret): void;
   report(error: unknown): void;
 }
 
@@ -152,6 +154,7 @@ export class CustomerKeys {
     this.epoch = next;
     this.toAgent = senders;
     this.group = group;
+    this.options.onSecret?.(next);
     this.options.onEpoch(next.epoch, next.reason);
     for (const run of this.waiting.splice(0)) run();
   }

@@ -22,6 +22,19 @@ const SNAPSHOT_PATH = '/sdk/snapshot.js';
 interface SiteStatus {
   agentsOnline: boolean;
   redaction: RedactionRules;
+  /** The site is end-to-end encrypted: the message carries the page's origin only. */
+  e2ee?: boolean;
+}
+
+/** Set by capture.js (e2ee-hook.ts) while this tab's session is end-to-end encrypted. */
+const E2EE_FLAG_KEY = 'samepage:e2ee';
+
+function readE2eeFlag(): boolean {
+  try {
+    return sessionStorage.getItem(E2EE_FLAG_KEY) === '1';
+  } catch {
+    return false;
+  }
 }
 
 const fail = (code: SamepageError['code'], message: string): SamepageError => ({ code, message });
@@ -48,8 +61,11 @@ const createFollowup: FollowupFactory = (host: CaptureHost) => {
     const text = typeof input?.text === 'string' ? input.text.trim() : '';
     if (!text) throw fail('message_empty', 'Write a message first.');
     if (!siteKey || !server) throw fail('sdk_config', 'Samepage needs a site key and a server.');
+    // An end-to-end encrypted site (data-e2ee, or its policy): the origin only, no path, no title,
+    // no snapshot (docs/E2EE.md, "Follow-up messages"). When the site's status cannot be read, the same.
+    const hidePage = host.config.e2ee === true || readE2eeFlag() || (await loadStatus().then((s) => s.e2ee === true, () => true));
     let snapshot: string | null = null;
-    if (input.attachSnapshot) {
+    if (input.attachSnapshot && !hidePage) {
       try {
         const { redaction } = await loadStatus();
         snapshot = await ((await host.loadBundle(SNAPSHOT_PATH)) as SnapshotTaker)(redaction);
@@ -61,7 +77,7 @@ const createFollowup: FollowupFactory = (host: CaptureHost) => {
     const body = {
       siteKey,
       text,
-      page: { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) },
+      page: hidePage ? { url: location.origin + '/', title: '' } : { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) },
       ...(typeof input.name === 'string' && input.name ? { name: input.name.slice(0, 200) } : {}),
       ...(typeof input.email === 'string' && input.email ? { email: input.email.slice(0, 200) } : {}),
       ...(identity ? { identity } : {}),

@@ -23,7 +23,8 @@ import type { RecordedEvent } from './rrweb-events.ts';
 /** rrweb's own scroll sampling in a frame (the top page's motion capture does not reach in here). */
 const FRAME_SCROLL_MS = 100;
 
-const refusal: SamepageError = { code: 'frame_parent_not_allowed', message: "The page that frames this one is not on an origin allowed for this site or its tenant; the frame's content is not shared." };
+/** When the server's answer is unreadable; it normally carries its own error (docs/ERRORS.md). */
+const refusal: SamepageError = { code: 'frame_parent_not_allowed', message: 'The framing page may not see this page.' };
 
 /** Whether the parent can read this page itself (same origin): then its recorder already does. */
 function parentIsSameOrigin(): boolean {
@@ -101,7 +102,7 @@ export function createFrameCapture(host: CaptureHost): CaptureController {
   }
 
   const refuse = (): Promise<never> =>
-    Promise.reject<never>({ code: 'sdk_config', message: 'This page is shared inside the session of the page that frames it; it has no session of its own.' } satisfies SamepageError);
+    Promise.reject<never>({ code: 'sdk_config', message: 'This frame is shared in its parent’s session.' } satisfies SamepageError);
   return {
     start: refuse,
     end: () => Promise.resolve(),

@@ -98,8 +98,9 @@ export function FallbackSocket(url: string): WebSocket {
       token = r.token;
       opens();
     });
-    // The server sends the host JSON only (`t`); binary `b` events are for consoles.
+    // `t`: JSON; `b`: a binary frame as base64 (encrypted sessions: pairing, keys, chat, control).
     source.addEventListener('t', (e: MessageEvent<string>) => w.onmessage?.({ data: e.data }));
+    source.addEventListener('b', (e: MessageEvent<string>) => w.onmessage?.({ data: Uint8Array.from(atob(e.data), (c) => c.charCodeAt(0)).buffer }));
     source.addEventListener('close', (e: MessageEvent<string>) => end((json().parse(e.data) as { code: number }).code));
     source.onerror = () => end(1006);
   }

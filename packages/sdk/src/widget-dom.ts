@@ -2,8 +2,8 @@
 
 /**
  * Phones, and desktops zoomed to 200% (a 1280 px window is then 640 px wide): the session bar
- * becomes a pill at the bottom, since the full bar would not fit and the top is where sites
- * put their navigation.
+ * becomes a pill whose actions are icons and wrap under the names, since the full bar would not
+ * fit beside them.
  */
 export const NARROW_MEDIA = '@media (max-width:719.98px)';
 
@@ -30,12 +30,12 @@ export function liveRegion<T extends HTMLElement>(node: T): T {
 }
 
 /** A decorative 24x24 line icon of one SVG path, drawn in the text colour. */
-export function icon(path: string): SVGSVGElement {
+export function icon(path: string, className = ''): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('class', 'sp-ico');
+  svg.setAttribute('class', `sp-ico ${className}`);
   const d = document.createElementNS(ns, 'path');
   d.setAttribute('d', path);
   svg.append(d);

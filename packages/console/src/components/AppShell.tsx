@@ -68,7 +68,7 @@ export function AppShell({
         )}
         <div className="topbar-user">
           <span className="user-name" data-testid="agent-name">
-            <span className="muted">{t.signedInAs} </span>
+            <span className="muted signed-in-as">{t.signedInAs} </span>
             {user.name}
           </span>
           <button type="button" className="link-button" onClick={() => void onLogOutEverywhere().then((ok) => setFailed(!ok))}>

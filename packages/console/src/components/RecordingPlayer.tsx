@@ -1,7 +1,7 @@
 /** The recording player: the replayed page, Play/Pause, a Position timeline with chat, control and navigation markers, and Speed. */
 import { useEffect, useRef, useState } from 'react';
 import { buildReplicaCsp } from '@samepage/protocol';
-import { fetchRecordingEvents, type RecordingDetail, type RecordingMarker } from '../api-recordings.ts';
+import { fetchRecordingEvents, type RecordedEvent, type RecordingDetail, type RecordingMarker } from '../api-recordings.ts';
 import { t } from '../i18n/index.ts';
 import { formatOffset } from '../i18n/en-recordings.ts';
 import { createRecordingPlayer, type RecordingPlayer } from '../replica/recording-player.ts';
@@ -19,7 +19,8 @@ declare global {
 
 const kindLabel = (m: RecordingMarker) => (m.kind === 'chat' ? t.recordings.kindChat : m.kind === 'control' ? t.recordings.kindControl : t.recordings.kindNavigation);
 
-export function RecordingPlayerView({ detail }: { detail: RecordingDetail }) {
+/** `events`: already at hand (an end-to-end encrypted recording decrypted in this tab, EncryptedRecordingPlayer.tsx); otherwise fetched. */
+export function RecordingPlayerView({ detail, events }: { detail: RecordingDetail; events?: readonly RecordedEvent[] }) {
   const stage = useRef<HTMLDivElement>(null);
   const player = useRef<RecordingPlayer | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'empty' | 'failed'>('loading');
@@ -31,7 +32,7 @@ export function RecordingPlayerView({ detail }: { detail: RecordingDetail }) {
 
   useEffect(() => {
     let cancelled = false;
-    void fetchRecordingEvents(sessionId).then((result) => {
+    void (events ? Promise.resolve({ ok: true as const, value: events }) : fetchRecordingEvents(sessionId)).then((result) => {
       if (cancelled || !stage.current) return;
       if (!result.ok) return setState('failed');
       if (!result.value.some((e) => e.type === 2)) return setState('empty');
@@ -48,7 +49,7 @@ export function RecordingPlayerView({ detail }: { detail: RecordingDetail }) {
       player.current = null;
       delete window.__samepageRecording;
     };
-  }, [sessionId, allowedOrigins]);
+  }, [sessionId, allowedOrigins, events]);
 
   useEffect(() => {
     if (!playing) return;

@@ -4,6 +4,7 @@ import { fetchRecording, type RecordingDetail } from '../api-recordings.ts';
 import type { ApiResult } from '../api-sessions.ts';
 import { t } from '../i18n/index.ts';
 import { RecordingPlayerView } from './RecordingPlayer.tsx';
+import { EncryptedRecordingPlayer } from './EncryptedRecordingPlayer.tsx';
 
 export function useRecording(sessionId: string, enabled = true): ApiResult<RecordingDetail> | null {
   const [result, setResult] = useState<ApiResult<RecordingDetail> | null>(null);
@@ -22,7 +23,7 @@ export function RecordingSection({ detail }: { detail: RecordingDetail }) {
   return (
     <section className="card recording-card" aria-labelledby="recording-heading">
       <h2 id="recording-heading">{t.recordings.heading}</h2>
-      <RecordingPlayerView detail={detail} />
+      {detail.recording.e2ee ? <EncryptedRecordingPlayer detail={detail} /> : <RecordingPlayerView detail={detail} />}
     </section>
   );
 }

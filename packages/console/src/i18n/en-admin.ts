@@ -143,7 +143,7 @@ export const enAdmin = {
   planSeats: (n: number): string => `Seats: ${n}`,
   planCapacity: (n: number): string => `Capacity: ${n} live sessions`,
   seatsUsedLabel: 'Seats used',
-  seatsOf: (used: number, limit: number | null): string => (limit === null ? `${used} active users` : `${used} of ${limit}`),
+  seatsOf: (used: number, limit: number | null): string => (limit === null ? `${used} active ${used === 1 ? 'user' : 'users'}` : `${used} of ${limit}`),
   liveSessionsLabel: 'Live sessions now',
   capacityOf: (live: number, limit: number): string => `${live} of ${limit}`,
   dailyHeading: 'Peak concurrent sessions per day',

@@ -10,6 +10,9 @@ export const en = {
   productName: 'Samepage',
   consoleName: 'Agent console',
   loading: 'Loading…',
+  pageLoadFailed: 'This page could not be loaded.',
+  pageLoadFailedHint: 'The console may have been updated on the server, or the connection dropped. Reloading fixes it.',
+  reloadPage: 'Reload',
 
   signInHeading: 'Sign in to Samepage',
   signInIntro: 'Use your agent account to join customers’ sessions.',

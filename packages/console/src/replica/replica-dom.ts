@@ -24,9 +24,26 @@ export function kindOf(el: Element): ElementKind {
   return 'other';
 }
 
-/** The element under a point of the customer's viewport, in the replica. */
+/**
+ * The element under a point of the customer's viewport, in the replica. `elementFromPoint`
+ * stops at a shadow host, so it goes on into open shadow roots: a click on a button inside a
+ * web component must target that button, not the component (which would swallow the click).
+ */
 export function elementAt(adapter: ReplicaAdapter, viewport: Point): Element | null {
-  return adapter.document()?.elementFromPoint(viewport.x, viewport.y) ?? null;
+  let el = adapter.document()?.elementFromPoint(viewport.x, viewport.y) ?? null;
+  for (let depth = 0; el?.shadowRoot && depth < 32; depth++) {
+    const inner = el.shadowRoot.elementFromPoint(viewport.x, viewport.y);
+    if (!inner || inner === el) break;
+    el = inner;
+  }
+  return el;
+}
+
+/** The parent across a shadow boundary (a shadow root's host). */
+function parentOf(el: Element): Element | null {
+  if (el.parentElement) return el.parentElement;
+  const root = el.parentNode;
+  return root && root.nodeType === 11 ? ((root as ShadowRoot).host ?? null) : null;
 }
 
 /** A control target: the mirror id first, the viewport point for `elementFromPoint` as fallback. */
@@ -64,7 +81,7 @@ export function scrollTargetAt(adapter: ReplicaAdapter, start: Element | null, d
   const win = doc?.defaultView;
   if (!doc || !win) return null;
   const elements: Element[] = [];
-  for (let el = start; el && el !== doc.documentElement && el !== doc.body; el = el.parentElement) elements.push(el);
+  for (let el = start; el && el !== doc.documentElement && el !== doc.body; el = parentOf(el)) elements.push(el);
   const boxes: ScrollBox[] = elements.map((el) => {
     const style = win.getComputedStyle(el);
     return { scrollLeft: el.scrollLeft, scrollTop: el.scrollTop, scrollWidth: el.scrollWidth, scrollHeight: el.scrollHeight, clientWidth: el.clientWidth, clientHeight: el.clientHeight, overflowX: style.overflowX, overflowY: style.overflowY, isDocument: false };

@@ -55,6 +55,25 @@ export function lockDown(replayer: Replayer, policy: string): void {
   (doc.head ?? doc.documentElement).appendChild(meta);
 }
 
+/**
+ * Where a node's own document sits in the replica's top document: a node inside a (same-origin)
+ * frame of the page has its box in the frame's viewport, so each frame's content-box position
+ * is added on the way up.
+ */
+function frameOffset(node: Node, top: Document | null): { x: number; y: number } {
+  const offset = { x: 0, y: 0 };
+  let doc = node.ownerDocument;
+  for (let depth = 0; doc && doc !== top && depth < 16; depth++) {
+    const frame = doc.defaultView?.frameElement as HTMLElement | null | undefined;
+    if (!frame) break;
+    const box = frame.getBoundingClientRect();
+    offset.x += box.left + frame.clientLeft;
+    offset.y += box.top + frame.clientTop;
+    doc = frame.ownerDocument;
+  }
+  return offset;
+}
+
 export function createRrwebAdapter(root: HTMLElement, contentPolicy: () => string): ReplicaAdapter {
   let replayer: Replayer | null = null;
 
@@ -102,7 +121,8 @@ export function createRrwebAdapter(root: HTMLElement, contentPolicy: () => strin
       const node = replayer?.getMirror().getNode(id);
       if (!node || !(node as Element).getBoundingClientRect) return null;
       const box = (node as Element).getBoundingClientRect();
-      return { x: box.left, y: box.top, width: box.width, height: box.height };
+      const offset = frameOffset(node, replayer?.iframe.contentDocument ?? null);
+      return { x: box.left + offset.x, y: box.top + offset.y, width: box.width, height: box.height };
     },
     idOf(node) {
       return replayer?.getMirror().getId(node) ?? -1;

@@ -27,8 +27,12 @@ export class PresenceStore extends Store<Presence> {
     });
   }
 
+  /** Someone left: their pointer goes, and so do their drawings (as on the customer's page). */
   removeParticipant(participantId: string): void {
     if (participantId in this.get().pointers) this.pointer(participantId, null, null);
+    if (this.get().drawings.shapes.some((s) => s.owner === participantId)) {
+      this.update((p) => ({ ...p, drawings: { ...p.drawings, shapes: p.drawings.shapes.filter((s) => s.owner !== participantId) } }));
+    }
   }
 
   draw(owner: string, color: string, op: DrawOp): void {

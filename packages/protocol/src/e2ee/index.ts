@@ -41,3 +41,5 @@ export { CustomerPairing, type CustomerPairingState, type CustomerPairingOptions
 export { AgentPairing, type AgentPairingState, type AgentPairingOptions } from './agent-pairing.ts';
 export { sealVouch, acceptVouch, encodeVouchBody, decodeVouchBody, type Vouch, type VouchFailure, type VouchResult } from './vouch.ts';
 export { APP_BODY_VERSION, encodeAppBody, decodeAppBody, type AppBodyType, type ChatBody, type CtlBody, type CtlResultBody } from './app-bodies.ts';
+export { RECORDING_WRAP_BYTES, recordingWrapContext, wrapEpochSecret, unwrapEpochSecret } from './recording-wrap.ts';
+export { RECORDING_KEY_FILE_TYPE, generateRecordingKeyPair, readRecordingKeyFile, type LoadedRecordingKey, type RecordingKeyPair } from './recording-key-file.ts';

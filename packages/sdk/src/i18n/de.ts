@@ -27,6 +27,7 @@ export const DE: Strings = {
   invite: 'Jemanden einladen',
   stop: 'Beenden',
   stopLabel: 'Freigabe beenden',
+  minimise: 'Minimieren',
   joined: '{name} ist beigetreten und sieht diesen Tab',
   left: '{name} hat die Sitzung verlassen',
   controlGranted: '{name} steuert jetzt diesen Tab',

@@ -30,6 +30,7 @@ export const EN_WIDGET = {
   invite: 'Invite a friend',
   stop: 'Stop',
   stopLabel: 'Stop sharing',
+  minimise: 'Minimise',
   joined: '{name} joined and can see this tab',
   left: '{name} left',
   controlGranted: '{name} is now controlling this tab',

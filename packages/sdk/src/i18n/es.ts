@@ -27,6 +27,7 @@ export const ES: Strings = {
   invite: 'Invitar a alguien',
   stop: 'Detener',
   stopLabel: 'Dejar de compartir',
+  minimise: 'Minimizar',
   joined: '{name} se ha unido y puede ver esta pestaña',
   left: '{name} ha salido de la sesión',
   controlGranted: '{name} ahora controla esta pestaña',

@@ -27,6 +27,7 @@ export const FR: Strings = {
   invite: 'Inviter un proche',
   stop: 'Arrêter',
   stopLabel: 'Arrêter le partage',
+  minimise: 'Réduire',
   joined: '{name} a rejoint la session et voit cet onglet',
   left: '{name} a quitté la session',
   controlGranted: '{name} contrôle maintenant cet onglet',

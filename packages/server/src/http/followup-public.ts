@@ -5,7 +5,7 @@
  * holder of a thread's secret (kept in the visitor's localStorage) reads its replies, and a
  * thread left by an identified visitor only while that visitor is identified.
  *
- *   POST /followup/status    { siteKey }                                   → { agentsOnline, redaction }
+ *   POST /followup/status    { siteKey }                                   → { agentsOnline, redaction, e2ee }
  *   POST /followup/messages  { siteKey, text, name?, email?, identity?, page, snapshot? } → 201 { id, token }
  *   POST /followup/replies   { siteKey, threads: [{ id, token }], identity? } → { threads }
  *   POST /followup/seen      { siteKey, id, token }                        → 204
@@ -62,6 +62,16 @@ export function decodeSnapshot(base64: string, maxBytes: number): Buffer | Error
   return bytes;
 }
 
+/** `https://shop.example/a/b?c` → `https://shop.example/`; '' when it is not a URL. */
+function originOf(url: string): string {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? '' : `${origin}/`;
+  } catch {
+    return '';
+  }
+}
+
 /** Registers the visitor's endpoints. */
 export function registerFollowupPublic(app: FastifyInstance, deps: ApiDeps): void {
   const { config, store, relay } = deps;
@@ -94,7 +104,7 @@ export function registerFollowupPublic(app: FastifyInstance, deps: ApiDeps): voi
     const body = readBody(v.object({ siteKey: v.pipe(v.string(), v.minLength(1), v.maxLength(128)) }), request, reply);
     const site = body && (await siteOf(request, reply, body.siteKey));
     if (!site) return reply;
-    return { agentsOnline: await relay.availability.isOnline(site.tenantId), redaction: site.redaction };
+    return { agentsOnline: await relay.availability.isOnline(site.tenantId), redaction: site.redaction, e2ee: site.policy.e2ee === true };
   });
 
   app.post('/followup/messages', { bodyLimit }, async (request, reply) => {
@@ -114,7 +124,9 @@ export function registerFollowupPublic(app: FastifyInstance, deps: ApiDeps): voi
     if (!perAddress.hit(`${site.id}|${ip}`) || !perSite.hit(site.id)) return sendError(reply, 'rate_limited', 'Too many messages from here; try again later.');
     const name = (body.name ?? body.identity?.name ?? '').trim() || undefined;
     const visitor = { id: body.identity?.id || undefined, name, email: email || undefined };
-    const created = await followupsOf(deps).create({ tenantId: site.tenantId, siteId: site.id, visitor, page: body.page, text, snapshot });
+    // End-to-end encrypted sites: keep the page's origin only, even from an SDK that sent more (docs/E2EE.md).
+    const page = site.policy.e2ee ? { url: originOf(body.page.url), title: '' } : body.page;
+    const created = await followupsOf(deps).create({ tenantId: site.tenantId, siteId: site.id, visitor, page, text, snapshot });
     await store.audit(site.tenantId, { type: 'customer', id: visitor.id ?? null }, 'message.received', null, { messageId: created.id, siteId: site.id, snapshotBytes: snapshot?.byteLength ?? null });
     relay.events.emit(site.tenantId, 'message.created', { sessionId: null, followupId: created.id, message: webhookMessage(created.entry, 'host') });
     return reply.code(201).send({ id: created.id, token: created.token });

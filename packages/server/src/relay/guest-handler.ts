@@ -67,6 +67,7 @@ export class GuestHandler implements MessageHandler {
    * to this node, so no welcome and nothing recorded again.
    */
   join(session: LiveSession, name: string, keep?: Participant): void {
+    const queued = this.pending ?? [];
     this.pending = null;
     const participant = keep ?? { id: newId('par'), name, role: 'guest' as const, color: session.nextColor(), title: 'Guest' };
     const member: Member = { participant, peer: this.peer, userId: null, roleKey: 'guest', permissions: new Set() };
@@ -81,11 +82,13 @@ export class GuestHandler implements MessageHandler {
     this.relay.clusterRouter.save(session);
     if (this.peer.remoteNode) this.relay.cluster.send(this.peer.remoteNode, { t: 'linked', conn: this.peer.connId, sid: session.id, participant });
     this.log.info({ sessionId: session.id, remote: this.peer.remoteNode !== null }, 'guest joined');
-    if (keep) return;
-    this.relay.deps.store
-      .recordParticipantJoin({ id: participant.id, tenantId: session.tenantId, sessionId: session.id, userId: null, name: participant.name, role: 'guest' })
-      .catch((err: unknown) => this.log.error({ err }, 'could not record guest'));
-    this.relay.events.emit(session.tenantId, 'participant.joined', { sessionId: session.id, participant: { id: participant.id, name: participant.name, role: participant.role, userId: null }, via: 'guest_invite' });
+    if (!keep) {
+      this.relay.deps.store
+        .recordParticipantJoin({ id: participant.id, tenantId: session.tenantId, sessionId: session.id, userId: null, name: participant.name, role: 'guest' })
+        .catch((err: unknown) => this.log.error({ err }, 'could not record guest'));
+      this.relay.events.emit(session.tenantId, 'participant.joined', { sessionId: session.id, participant: { id: participant.id, name: participant.name, role: participant.role, userId: null }, via: 'guest_invite' });
+    }
+    for (const m of queued) this.onMessage(m);
   }
 
   /** The session moved to another node: leave it here without telling anyone. */

@@ -5,6 +5,7 @@ import { linesToList } from '../../admin/admin-model.ts';
 import { t } from '../../i18n/index.ts';
 import { AdminPageHeader, IDLE, LoadGate, StatusLine, useLoad, type Status } from './admin-ui.tsx';
 import { SiteEditor } from './SiteEditor.tsx';
+import { RecordingKeyCard } from './RecordingKeyCard.tsx';
 
 const loadSites = () => adminApi.sites();
 const BUILT_IN = Object.entries(BUILT_IN_ROLES).map(([key, r]) => ({ key, title: r.title }));
@@ -52,6 +53,7 @@ export function SitesPage() {
                   setSelected(site.id);
                 }}
               />
+              <RecordingKeyCard />
             </aside>
             {current && <SiteEditor key={current.id} site={current} roleOptions={roleOptions} onSaved={replace} />}
           </div>
