@@ -7,8 +7,8 @@
  * customer can fold the bar into a small indicator that still shows who is watching.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import { test, type TestContext } from 'node:test';
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.ts';
 import { ConsolePage } from './support/console-page.ts';
 import { CustomerPage } from './support/customer-page.ts';
@@ -58,21 +58,30 @@ async function tabTo(page: Page, name: string): Promise<void> {
 
 const setTheme = (page: Page, theme: Record<string, string>): Promise<unknown> => page.evaluate(`window.Samepage.init({ theme: ${JSON.stringify(theme)} })`);
 
-test('demo shop at 1280x800: the header navigation stays clickable during a session, in every corner, light and dark, with the chat open and while controlled', { timeout: 90_000 }, async (t) => {
+/** A customer on the demo shop in a session that the demo's admin ("Admin") has joined from the console. */
+async function openSharedShop(t: TestContext, options: BrowserContextOptions): Promise<{ customer: CustomerPage; agent: ConsolePage }> {
   const browser = await launchChromium();
   t.after(() => browser.close());
   const server = await withServer(t);
-  const width = 1280;
-  const height = 800;
-  const customer = new CustomerPage(await (await browser.newContext({ viewport: { width, height } })).newPage());
-  const { page } = customer;
+  const customer = new CustomerPage(await (await browser.newContext(options)).newPage());
   await customer.open(`${server.url}/index.html`);
   const code = await customer.startSessionWithButton();
   const agent = new ConsolePage(await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage(), server.url);
   await agent.login(server.admin.email, server.admin.password);
   await agent.join(code);
+  await customer.banner().getByText('Admin is viewing this tab').waitFor({ timeout: 10_000 });
+  return { customer, agent };
+}
+
+/** The widget's polite live region (what screen readers were last told). */
+const announced = (customer: CustomerPage): Promise<string> => customer.widget().locator('.sp-sr[role=status]').last().evaluate((n) => n.textContent ?? '');
+
+test('demo shop at 1280x800: the header navigation stays clickable during a session, in every corner, light and dark, with the chat open and while controlled', { timeout: 90_000 }, async (t) => {
+  const width = 1280;
+  const height = 800;
+  const { customer, agent } = await openSharedShop(t, { viewport: { width, height } });
+  const { page } = customer;
   const bar = customer.banner();
-  await bar.getByText('is viewing this tab').waitFor({ timeout: 10_000 });
   await assertHeaderClickable(page, 'default theme');
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `${IMAGES}widget-desktop-shop.png` });
 
@@ -103,13 +112,15 @@ test('demo shop at 1280x800: the header navigation stays clickable during a sess
   // Controlled: the bar says so, stays at the bottom, and "Take back control" works by keyboard.
   await agent.requestControl();
   await page.getByRole('dialog', { name: /wants to control this tab/ }).getByRole('button', { name: 'Allow', exact: true }).click();
-  await bar.getByText('is controlling this tab').waitFor({ timeout: 5_000 });
+  await bar.getByText('Admin is controlling this tab').waitFor({ timeout: 5_000 });
+  assert.equal(await announced(customer), 'Admin is now controlling this tab');
   await assertHeaderClickable(page, 'controlled');
   const controlled = await boxOf(bar, 'the controlled bar');
   assert.ok(inside(controlled, width, height) && controlled.y > height / 2, `the controlled bar is at the bottom (${JSON.stringify(controlled)})`);
   await tabTo(page, 'Take back control');
   await page.keyboard.press('Enter');
-  await bar.getByText('is viewing this tab').waitFor({ timeout: 5_000 });
+  await bar.getByText('Admin is viewing this tab').waitFor({ timeout: 5_000 });
+  assert.equal(await announced(customer), 'You have control of this tab again');
 
   // A real click on the site's navigation goes through, and the session follows to the next page.
   const featured = await boxOf(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Featured' }), 'the Featured link');
@@ -117,4 +128,69 @@ test('demo shop at 1280x800: the header navigation stays clickable during a sess
   await page.waitForURL(/product\.html/, { timeout: 5_000 });
   await bar.getByText('is viewing this tab').waitFor({ timeout: 10_000 });
   await assertHeaderClickable(page, 'after navigating');
+});
+
+test('200% zoom (1280x800 at 2x): the bar is a pill at the bottom and the header navigation stays clickable', { timeout: 60_000 }, async (t) => {
+  const { customer } = await openSharedShop(t, { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+  const pill = await boxOf(customer.banner(), 'the pill');
+  assert.ok(inside(pill, 640, 400) && pill.y > 200, `the pill is at the bottom and fits (${JSON.stringify(pill)})`);
+  await assertHeaderClickable(customer.page, '200% zoom');
+  for (const name of ['Minimise', 'Chat', 'Stop sharing']) {
+    const b = await boxOf(customer.banner().getByRole('button', { name, exact: true }), `"${name}"`);
+    assert.ok(inside(b, 640, 400), `"${name}" is on screen (${JSON.stringify(b)})`);
+  }
+});
+
+test('the customer folds the bar into a small live indicator (keyboard and pointer); it says who is watching, keeps Stop, and unfolds for a message or a control grant', { timeout: 60_000 }, async (t) => {
+  const { customer, agent } = await openSharedShop(t, { viewport: { width: 1280, height: 800 } });
+  const { page } = customer;
+  const bar = customer.banner();
+  const full = await boxOf(bar, 'the bar');
+
+  // Keyboard: Tab to Minimise, Enter folds; the focus stays on the same button, now named for who is watching.
+  await tabTo(page, 'Minimise');
+  await page.keyboard.press('Enter');
+  const indicator = bar.getByRole('button', { name: 'Admin is viewing this tab', exact: true });
+  await indicator.waitFor();
+  assert.equal(await indicator.getAttribute('aria-expanded'), 'false');
+  assert.equal(await focusedName(page), 'Admin is viewing this tab', 'focus stays on the fold button');
+  assert.equal(await bar.getByText('Admin is viewing this tab').isVisible(), false, 'the names are folded away');
+  assert.equal(await bar.getByRole('button', { name: 'Chat' }).isVisible(), false, 'so is Chat');
+  const folded = await boxOf(bar, 'the folded bar');
+  assert.ok(folded.width < full.width / 2 && folded.y > 400 && folded.x + folded.width > 1100, `a small indicator in the same corner (${JSON.stringify(folded)}; unfolded ${JSON.stringify(full)})`);
+  // Still plainly live: the green dot and an eye are drawn, and Stop stays one click away.
+  const shown = await bar.evaluate((b) => [...b.querySelectorAll('.sp-dot, .sp-eye')].map((n) => (n.getBoundingClientRect().width > 0 ? n.getAttribute('class') : 'hidden')));
+  assert.deepEqual(shown, ['sp-dot', 'sp-ico sp-eye']);
+  assert.ok(await bar.getByRole('button', { name: 'Stop sharing' }).isVisible(), 'Stop is shown while folded');
+  await assertHeaderClickable(page, 'folded');
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `${IMAGES}widget-folded.png`, clip: { x: 640, y: 480, width: 640, height: 320 } });
+  await page.keyboard.press('Enter');
+  await bar.getByText('Admin is viewing this tab').waitFor();
+  assert.equal(await focusedName(page), 'Minimise', 'unfolded in place, focus kept');
+
+  // Pointer: fold, then a chat message from the agent unfolds the bar to show it.
+  await bar.getByRole('button', { name: 'Minimise' }).click();
+  await indicator.waitFor();
+  await agent.sendChat('Hello, I can see your basket.');
+  await bar.getByRole('button', { name: 'Chat, 1 new' }).waitFor({ timeout: 5_000 });
+  assert.ok(await bar.getByText('Admin is viewing this tab').isVisible(), 'the message unfolded the bar');
+
+  // Folded when an agent takes control: the bar unfolds, says so and offers "Take back control"; no folding then.
+  await bar.getByRole('button', { name: 'Minimise' }).click();
+  await indicator.waitFor();
+  await agent.requestControl();
+  await page.getByRole('dialog', { name: /wants to control this tab/ }).getByRole('button', { name: 'Allow', exact: true }).click();
+  await bar.getByText('Admin is controlling this tab').waitFor({ timeout: 5_000 });
+  assert.equal(await announced(customer), 'Admin is now controlling this tab');
+  assert.ok(await bar.getByRole('button', { name: 'Take back control' }).isVisible());
+  assert.equal(await bar.getByRole('button', { name: 'Minimise' }).count(), 0, 'the bar cannot be folded while an agent controls');
+  await bar.getByRole('button', { name: 'Take back control' }).click();
+  await bar.getByText('Admin is viewing this tab').waitFor({ timeout: 5_000 });
+
+  // Stop, straight from the folded indicator.
+  await bar.getByRole('button', { name: 'Minimise' }).click();
+  await indicator.waitFor();
+  await bar.getByRole('button', { name: 'Stop sharing' }).click();
+  await customer.widget().getByText('Session ended').waitFor({ timeout: 5_000 });
+  assert.equal(await announced(customer), 'The session has ended. Nobody can see this tab any more.');
 });

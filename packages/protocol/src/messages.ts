@@ -91,6 +91,14 @@ export const sessionStartSchema = v.object({
 export const sessionEndSchema = v.object({ type: v.literal('session_end') });
 /** The host's page is about to unload (navigation or closing the tab). */
 export const hostUnloadSchema = v.object({ type: v.literal('host_unload') });
+/**
+ * The tab's address or title changed without a page load (a single-page app's pushState or
+ * replaceState, a hash change, a new document.title): agents see where the customer is.
+ */
+export const hostPageSchema = v.object({
+  type: v.literal('host_page'),
+  page: v.object({ url: v.pipe(v.string(), v.maxLength(4096)), title: v.pipe(v.string(), v.maxLength(1024)) }),
+});
 /** What the customer's built-in widget is showing, for the console (the widget is never in the replica). */
 export const HOST_UI_PARTS = ['launcher', 'code', 'banner', 'prompt', 'chat', 'invite'] as const;
 export const hostUiSchema = v.pipe(v.array(v.picklist(HOST_UI_PARTS)), v.maxLength(HOST_UI_PARTS.length));
@@ -180,6 +188,7 @@ export const clientMessageSchema = v.variant('type', [
   sessionEndSchema,
   hostUnloadSchema,
   hostVisibilitySchema,
+  hostPageSchema,
   joinSchema,
   leaveSchema,
   pointerSchema,

@@ -12,6 +12,7 @@ import { connectTransport, socketUrl, type Transport } from './transport.ts';
 import { answerTabClaims, claimTab } from './tab-claim.ts';
 import type { AssetSupplyOptions } from './asset-supply.ts';
 import type { E2eeHook } from './e2ee-hook.ts';
+import { startPageWatch, type PageWatch } from './page-watch.ts';
 
 export const START_TIMEOUT_MS = 15_000;
 
@@ -49,6 +50,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
   let policy: RedactionPolicy = createRedactionPolicy();
   let requestId: string | undefined;
   let pipeline: CapturePipeline | null = null;
+  let pageWatch: PageWatch | null = null;
   let stopAssets: (() => void) | null = null;
   let stored: StoredSession | null = null;
   let agents: Participant[] = [];
@@ -77,6 +79,8 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     const hadSession = stored !== null;
     pipeline?.stop();
     pipeline = null;
+    pageWatch?.stop();
+    pageWatch = null;
     stopAssets?.();
     stopAssets = null;
     transport?.close();
@@ -126,6 +130,8 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
       onError: report,
     });
     if (!pipeline) return finish('system', 'recorder_failed');
+    // A single-page app's navigations: agents see the new address and title (page-watch.ts).
+    pageWatch ??= startPageWatch((m) => void (transport?.isReady() && transport.send(m)), currentPage, report);
     if (host.config.inlineAssets) supplyAssets(session.sessionId, session.resumeToken);
   };
 
@@ -231,11 +237,14 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     }
   };
 
+  // End-to-end encrypted sessions show agents the origin only (e2ee-hook.ts).
+  const currentPage = (): ClientMessageOf<'host_page'>['page'] =>
+    hooks.e2ee ? hooks.e2ee.page() : { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) };
   const hello = (): ClientMessageOf<'host_hello'> => ({
     type: 'host_hello',
     v: PROTOCOL_VERSION,
     siteKey: host.config.siteKey,
-    page: hooks.e2ee ? hooks.e2ee.page() : { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) },
+    page: currentPage(),
     e2ee: hooks.e2ee !== undefined,
     ...(stored ? { resume: { sessionId: stored.sessionId, token: stored.resumeToken } } : {}),
     ...withVisitor(),

@@ -108,6 +108,7 @@ export class AgentHandler implements MessageHandler {
       case 'session_end':
       case 'host_unload':
       case 'host_visibility':
+      case 'host_page':
       case 'cobrowse_answer':
       case 'e2ee_recording_key':
         return this.peer.fail('unexpected_message', `An agent may not send ${message.type}.`);

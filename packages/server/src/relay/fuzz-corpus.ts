@@ -38,6 +38,7 @@ export function validSamples(siteKey: string): Array<Record<string, unknown>> {
     { type: 'session_end' },
     { type: 'host_unload' },
     { type: 'host_visibility', visible: false, idle: true },
+    { type: 'host_page', page: { url: 'http://127.0.0.1/next', title: 'Next' } },
     { type: 'join', code: '123456' },
     { type: 'join_session', sessionId: 'ses_1' },
     { type: 'leave' },

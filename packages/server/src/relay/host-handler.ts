@@ -134,6 +134,13 @@ export class HostHandler implements MessageHandler {
         if (this.session?.apply({ type: 'host_visibility', visible: message.visible, idle: message.idle }) || uiChanged) this.session?.sendHostStatus();
         return;
       }
+      case 'host_page':
+        if (!this.session || this.session.ended) return;
+        if (this.session.page.url === message.page.url && this.session.page.title === message.page.title) return;
+        this.session.page = message.page;
+        this.session.sendHostStatus();
+        this.relay.clusterRouter.save(this.session);
+        return;
       case 'e2ee_recording_key':
         return storeRecordingKey(this.relay, this.session, this.peer, message.epoch, message.wrapped);
       case 'host_hello':
