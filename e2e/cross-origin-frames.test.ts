@@ -153,7 +153,7 @@ test('the shared frame is redacted in its own tab: a password and a masked field
   assert.ok(masked !== null && masked !== PASSWORD && masked.length !== PASSWORD.length, `the replica's password field is masked (got ${JSON.stringify(masked)})`);
 
   const replica = await agent.replica();
-  assert.ok(replica?.html.includes(PARTNER_PLAN), 'positive control: agent.replica() reads the frame');
+  assert.ok(replica && replica.html.includes(PARTNER_PLAN), 'positive control: agent.replica() reads the frame');
   const everything = [replica.html, replica.text, ...replica.values].join('\n');
   for (const secret of [PASSWORD, HOLDER, PARTNER_NOTE]) assert.ok(!everything.includes(secret), `"${secret}" is in the agent’s replica`);
 
@@ -172,12 +172,16 @@ test('frames the site does not list are never merged, even when they forge the S
   const agent = await startAndJoin(env, customer);
   await waitForFrameText(agent, '#partner', PARTNER_HEADING);
 
+  // The page's own listeners (an analytics replay tool, say) still get every message: the filter
+  // sits in front of the SDK's recorder only.
+  await page.evaluate(`window.__pageSaw = 0; addEventListener('message', (e) => { if (e.data && e.data.type === 'rrweb') window.__pageSaw++; });`);
   assert.equal(await rogue.evaluate('window.postRogueSnapshot()'), true);
   // Posted before the marker: had it been merged, it would be in the stream before the marker.
   await customer.addMarker('marker after the rogue frame');
   await agent.waitForReplicaText('marker after the rogue frame');
   const messages = (await page.evaluate('window.__frameMessages')) as Array<{ origin: string; marked: boolean }>;
   assert.ok(messages.some((m) => m.origin === env.rogue.origin), 'positive control: the rogue frame’s message reached the top page');
+  assert.ok(((await page.evaluate('window.__pageSaw')) as number) > 0, 'a listener the page added later still got the rogue message');
 
   const replica = await agent.replica();
   assert.ok(replica && !replica.html.includes(ROGUE_TEXT), 'the rogue frame’s content is not in the replica');

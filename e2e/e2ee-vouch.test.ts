@@ -27,6 +27,12 @@ function keysTo(server: TappedServer, member: number): number {
   return server.frames.filter((f) => f.dir === 'out' && f.binary && f.data[0] === 0x02 && decodeE2eeHeader(f.data)?.type === 'key' && decodeE2eeHeader(f.data)?.to === member).length;
 }
 
+/** A supervisor joins a running session from the console's "Live sessions" list (a code is used once). */
+async function joinFromLiveSessions(supervisor: ConsolePage, agentName: string): Promise<void> {
+  const row = supervisor.page.getByTestId('live-session').filter({ hasText: agentName });
+  await row.getByRole('button', { name: /^Join the .*session with/ }).click({ timeout: 15_000 });
+}
+
 /** The member number the relay gave the participant named `name`. */
 function memberOf(server: TappedServer, name: string): number {
   const sessions = (server.relay as unknown as { sessions: Map<string, { members: Map<string, { participant: { name: string; member?: number } }> }> }).sessions;
@@ -50,7 +56,7 @@ test('a supervisor not on the call is vouched for by the agent the customer veri
   await ann.waitForReplicaText(canaries.text, { timeout: 15_000 });
 
   // Sam joins; the customer is asked about Sam's code but nobody reads it out: Sam asks Ann.
-  await sam.join(code);
+  await joinFromLiveSessions(sam, ANN);
   await verifyDialog(customer, SAM).waitFor({ timeout: 15_000 });
   await sam.page.getByRole('button', { name: `Not on the call? Ask ${ANN} to vouch for you` }).click();
   const asked = ann.page.getByTestId('e2ee-vouch-asked');
@@ -94,7 +100,7 @@ test('a vouch for a key other than the one the supervisor revealed to the tab is
   await eventually(async () => a.epochs.length > 0, true, 'Ann got an epoch key', 10_000);
 
   // Sam joins and waits for confirmation; Ann vouches for Sam with the fingerprint of another key.
-  await sam.join(code);
+  await joinFromLiveSessions(sam, ANN);
   await verifyDialog(customer, SAM).waitFor({ timeout: 15_000 });
   const joined = a.messages.find((m) => m.type === 'participant_joined' && (m as { participant?: { name?: string } }).participant?.name === SAM) as { participant: { member: number } } | undefined;
   const samMember = joined?.participant.member;

@@ -2,8 +2,8 @@
  * Issue 8, "for every customer": keyboard-only use of every prompt (control and co-browse
  * requests, the chat panel, take back, stop), focus in and back, Esc declines, a live region
  * announcing joins, control and the end; axe-core on the widget's shadow root in each state
- * with zero serious or critical violations; 320 px wide and 200% zoom (the bar as a pill at the
- * bottom, or the top in a top corner); prefers-reduced-motion.
+ * with zero serious or critical violations (the session bar also folded); 320 px wide and 200%
+ * zoom (the bar as a pill at the bottom, on the theme's side, in every corner); prefers-reduced-motion.
  * With UPDATE_SCREENSHOTS=1 it also writes the screenshots of docs/widget.md
  * (docs/images/widget-*.png); otherwise a test run leaves the docs untouched.
  */
@@ -81,6 +81,14 @@ test('keyboard only, with axe in every state, and the screenshots', async () => 
   assert.equal(await announced(page), 'Sam Rivera joined and can see this tab');
   await axe(page, 'banner');
   await shot(page, 'banner');
+  // Folded into the live indicator (who is watching is its name) and back.
+  const bar = widget(page).getByRole('region', { name: 'Samepage session' });
+  await bar.getByRole('button', { name: 'Minimise' }).click();
+  await bar.getByRole('button', { name: 'Sam Rivera is viewing this tab', expanded: false }).waitFor();
+  await axe(page, 'folded banner');
+  await shot(page, 'folded');
+  await bar.getByRole('button', { name: 'Sam Rivera is viewing this tab' }).click();
+  await bar.getByRole('button', { name: 'Minimise', expanded: true }).waitFor();
 
   // Control prompt: focus moves in (on Deny), Tab stays inside, Esc declines, focus comes back.
   await page.locator('input[name=email]').focus();
@@ -185,7 +193,7 @@ test('the co-browse request prompt by keyboard: Esc declines, Enter on Accept st
   await page.context().close();
 });
 
-test('320 px wide and 200% zoom: the bar is a pill at the bottom (top in a top corner), everything fits and Stop stays reachable', async () => {
+test('320 px wide and 200% zoom: the bar is a pill at the bottom (on the left for a top-left theme), everything fits and Stop stays reachable', async () => {
   for (const [label, options, attrs] of [
     ['320', { viewport: { width: 320, height: 640 } }, ''],
     ['zoom200', { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 }, ''],
@@ -204,9 +212,9 @@ test('320 px wide and 200% zoom: the bar is a pill at the bottom (top in a top c
     const bar = widget(page).getByRole('region', { name: 'Samepage session' });
     const pill = await bar.boundingBox();
     assert.ok(pill && pill.x >= 0 && pill.x + pill.width <= width && pill.y >= 0 && pill.y + pill.height <= height, `${label}: the pill fits (${JSON.stringify(pill)})`);
-    if (attrs) assert.ok(pill.y < height / 4 && pill.x < 20, `${label}: the pill is in the top-left corner (${JSON.stringify(pill)})`);
-    else assert.ok(pill.y > height / 2, `${label}: the pill is at the bottom, away from the site's navigation (${JSON.stringify(pill)})`);
-    for (const name of ['Chat', 'Invite a friend', 'Stop sharing']) {
+    assert.ok(pill.y > height / 2, `${label}: the pill is at the bottom, away from the site's navigation (${JSON.stringify(pill)})`);
+    if (attrs) assert.ok(pill.x < 20, `${label}: the pill is on the theme's side, the left (${JSON.stringify(pill)})`);
+    for (const name of ['Minimise', 'Chat', 'Invite a friend', 'Stop sharing']) {
       const b = await bar.getByRole('button', { name, exact: true }).boundingBox();
       assert.ok(b && b.x >= 0 && b.x + b.width <= width && b.y >= 0 && b.y + b.height <= height, `${label}: "${name}" is on screen (${JSON.stringify(b)})`);
     }

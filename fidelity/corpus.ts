@@ -52,7 +52,19 @@ const style = (name: string, selector: string, ...props: string[]): StateCheck =
 
 export const CORPUS: CorpusPage[] = [
   { name: 'iframes-nested', path: '/iframes-nested.html', about: 'same-origin iframes nested two deep, with styles, images and text in each' },
-  { name: 'iframe-cross-origin-sdk', path: '/iframe-cross-origin-sdk.html', about: 'a cross-origin iframe (second local origin) that loads the SDK itself' },
+  {
+    name: 'iframe-cross-origin-sdk',
+    path: '/iframe-cross-origin-sdk.html',
+    about: 'a cross-origin iframe (second local origin) that loads the SDK itself and shares its page in the session',
+    // The framed page joins a moment after the session starts (capture.js, the server's check):
+    // wait until it has shared a snapshot, so the settle after this step sees it arrive.
+    act: async (page) => {
+      await page.evaluate(async () => {
+        for (let i = 0; i < 400 && !(((window as unknown as { __frameSnapshots?: number }).__frameSnapshots ?? 0) > 0); i++) await new Promise((r) => setTimeout(r, 25));
+        return true;
+      });
+    },
+  },
   {
     name: 'iframe-cross-origin-plain',
     path: '/iframe-cross-origin-plain.html',

@@ -29,6 +29,7 @@ const ADMIN_PATHS: Record<AdminPage, string> = {
   admin_usage: '/admin/usage',
   admin_audit: '/admin/audit',
   admin_settings: '/admin/settings',
+  admin_tokens: '/admin/tokens',
 };
 
 /** Reads a route from a pathname (with or without the /console base). */
@@ -80,6 +81,7 @@ export function routePath(route: Route): string {
     case 'admin_usage':
     case 'admin_audit':
     case 'admin_settings':
+    case 'admin_tokens':
       return `${BASE}${ADMIN_PATHS[route.name]}`;
     default:
       return `${BASE}/`;

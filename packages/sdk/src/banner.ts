@@ -4,9 +4,9 @@
  * "Invite a friend" and Stop buttons, in the brand colour. It sits at the bottom of the screen,
  * on the theme's side (where "Get help" was, in a bottom corner), on every screen size and in
  * every corner: the top is where sites put their navigation, and the bar stays for the whole
- * session. The customer can fold it into a small indicator (the live dot, an eye and how many
- * are watching, and Stop); it unfolds by itself when someone joins or leaves, when an agent
- * takes control (it cannot be folded then) and when a chat message arrives. On a narrow screen
+ * session. The customer can fold it into a small indicator (the live dot, an eye, and Stop); it
+ * unfolds by itself when someone joins or leaves, when an agent takes control (it cannot be
+ * folded then) and when a chat message arrives. On a narrow screen
  * (NARROW_MEDIA) it is a pill: Chat and Invite become icons (their names stay for screen
  * readers), and the actions wrap under the names when they do not fit beside them.
  */
@@ -93,17 +93,12 @@ export function renderBanner(snapshot: SamepageSnapshot, extras: BannerExtras, a
   const dot = el('span', 'sp-dot');
   if (controllerId) banner.append(dot, text);
   else {
-    // Folded in place, so that focus stays on this button; folded, it carries who is watching.
     // Not while an agent controls ("Take back control" stays in sight); widget.ts draws a new,
     // unfolded bar whenever someone joins, leaves or takes control.
-    const fold = button('sp-fold', '', () => {
-      const folded = banner.classList.toggle('sp-min');
-      fold.setAttribute('aria-expanded', String(!folded));
-      fold.setAttribute('aria-label', folded ? names : t('minimise'));
-    }, t('minimise'));
-    fold.setAttribute('aria-expanded', 'true');
+    const fold = button('sp-fold', '', () => foldBar(banner, banner.classList.contains('sp-min') ? null : names));
     fold.append(dot, icon(FOLD_ICON, 'sp-chev'), icon(EYE_ICON, 'sp-eye'));
     banner.append(fold, text);
+    foldBar(banner, null);
   }
   const buttons = el('span', 'sp-actions');
   if (controllerId) buttons.append(button('sp-takeback', t('takeBack'), actions.takeBack));
@@ -114,6 +109,17 @@ export function renderBanner(snapshot: SamepageSnapshot, extras: BannerExtras, a
   buttons.append(button('sp-stop', t('stop'), actions.stop, t('stopLabel')));
   banner.append(buttons);
   return banner;
+}
+
+/**
+ * Folds the bar in place, its button then named for who is watching (`names`), or unfolds it
+ * (null). In place, so that the keyboard focus stays on that button.
+ */
+function foldBar(banner: HTMLElement, names: string | null): void {
+  const fold = banner.querySelector('.sp-fold');
+  banner.classList.toggle('sp-min', !!names);
+  fold?.setAttribute('aria-expanded', String(!names));
+  fold?.setAttribute('aria-label', names || t('minimise'));
 }
 
 /** A labelled button whose label gives way to an icon on a phone (the name stays for screen readers). */
@@ -130,5 +136,6 @@ export function updateChatButton(chat: HTMLButtonElement, extras: BannerExtras):
   chat.querySelector('.sp-badge')?.remove();
   if (!extras.unread) return;
   chat.append(el('span', 'sp-badge', String(Math.min(extras.unread, 99))));
-  chat.closest('.sp-min')?.querySelector<HTMLElement>('.sp-fold')?.click(); // a new message unfolds the bar
+  const banner = chat.closest<HTMLElement>('.sp-min');
+  if (banner) foldBar(banner, null); // a new message unfolds the bar
 }

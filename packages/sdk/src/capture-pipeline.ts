@@ -51,7 +51,7 @@ const REPLACED_SOURCES: ReadonlySet<number> = new Set([IncrementalSource.Scroll,
 export function startCapturePipeline(options: CapturePipelineOptions): CapturePipeline | null {
   const { policy } = options;
   let recorder: ReturnType<typeof startRecorder> = null;
-  // Before the recorder: its filter must see each frame's message before rrweb does.
+  // Before the recorder: its filter must wrap rrweb's listener for frames' messages.
   const frames = options.frameOrigins ? startFrameBridge({ policy, origins: options.frameOrigins, onError: options.onError }) : null;
 
   const writer = createFrameWriter({
@@ -80,7 +80,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     frames?.announce(); // a keyframe holds none of the cross-origin frames' content
   };
 
-  recorder = startRecorder({
+  const startRecording = (): ReturnType<typeof startRecorder> => startRecorder({
     policy,
     canvasFps: options.canvasFps,
     onError: options.onError,
@@ -96,6 +96,8 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
       }
     },
   });
+  // rrweb adds its listener for frames' messages inside record(): behind the bridge's filter.
+  recorder = frames ? frames.whileStarting(startRecording) : startRecording();
   if (!recorder) {
     frames?.stop();
     motion.stop();

@@ -8,11 +8,14 @@
  * - It says hello (FRAME_HELLO) to each cross-origin frame whose address is one of the site's
  *   origins, after every keyframe (a keyframe holds none of their content) and whenever a frame
  *   loads, addressed to that origin only; it says FRAME_STOP when the session ends.
- * - It filters every rrweb message before rrweb sees it (a capturing listener, added before
- *   rrweb's): only messages that carry our mark, come from a frame of this document whose origin
- *   (MessageEvent.origin) is one of the site's origins, and whose <iframe> is neither blocked nor
- *   inside a redacted area of this page get through. Anything else, say a third-party frame that
- *   runs rrweb's own cross-origin mode with its own masking, is dropped.
+ * - It filters every rrweb message before rrweb sees it: only messages that carry our mark,
+ *   come from a frame of this document whose origin (MessageEvent.origin) is one of the site's
+ *   origins, and whose <iframe> is neither blocked nor inside a redacted area of this page get
+ *   through. Anything else, say a third-party frame that runs rrweb's own cross-origin mode with
+ *   its own masking, is dropped. On the top window the filter wraps rrweb's own listener (added
+ *   inside record(), see `whileStarting`), so the page's other listeners, an analytics replay
+ *   tool's say, still get every message; on same-origin frames' windows, where rrweb adds its
+ *   listener later, a capturing listener stops rejected messages instead.
  * - The events it let through are marked, so the pipeline keeps their scroll events (this page's
  *   own are sampled by motion-capture.ts instead).
  */
@@ -26,6 +29,8 @@ export interface FrameBridge {
   isFrameEvent(event: object): boolean;
   /** Asks every frame for a fresh snapshot: after each keyframe. */
   announce(): void;
+  /** Runs `start` (rrweb's record()) with its top-window message listener behind the filter. */
+  whileStarting<T>(start: () => T): T;
   stop(): void;
 }
 
@@ -45,7 +50,8 @@ const MAX_DEPTH = 4;
  *
  * @example
  *   const frames = startFrameBridge({ policy, origins: () => policy.navigationOrigins, onError: report });
- *   record({ recordCrossOriginIframes: frames !== null, ... }); frames?.announce();
+ *   const recorder = frames ? frames.whileStarting(() => startRecorder(...)) : startRecorder(...);
+ *   frames?.announce();
  */
 export function startFrameBridge(options: FrameBridgeOptions): FrameBridge | null {
   if (window.parent !== window) return null;
@@ -74,17 +80,22 @@ export function startFrameBridge(options: FrameBridgeOptions): FrameBridge | nul
     }
   };
 
-  const filter = (event: MessageEvent): void => {
-    const data: unknown = event.data;
-    if (!isRecord(data) || data['type'] !== 'rrweb') return;
-    const doc = (event.currentTarget as Window | null)?.document;
-    const frame = doc && event.source ? [...doc.querySelectorAll('iframe')].find((f) => f.contentWindow === event.source) : undefined;
+  const isRrweb = (event: Event): event is MessageEvent<Record<string, unknown>> => {
+    const data: unknown = (event as MessageEvent).data;
+    return isRecord(data) && data['type'] === 'rrweb';
+  };
+  /** Whether rrweb may merge this rrweb message received by `doc`'s window; marks what it lets through. */
+  const accept = (event: MessageEvent<Record<string, unknown>>, doc: Document): boolean => {
+    const data = event.data;
+    const frame = event.source ? [...doc.querySelectorAll('iframe')].find((f) => f.contentWindow === event.source) : undefined;
     const payload = data['event'];
-    if (data[FRAME_MARK] === 1 && data['origin'] === event.origin && frame && allowed(event.origin) && shareable(frame) && isRecord(payload)) {
-      fromFrames.add(payload);
-      return;
-    }
-    event.stopImmediatePropagation();
+    if (data[FRAME_MARK] !== 1 || data['origin'] !== event.origin || !frame || !allowed(event.origin) || !shareable(frame) || !isRecord(payload)) return false;
+    fromFrames.add(payload);
+    return true;
+  };
+  const filter = (event: MessageEvent): void => {
+    const doc = (event.currentTarget as Window | null)?.document;
+    if (isRrweb(event) && !(doc && accept(event, doc))) event.stopImmediatePropagation();
   };
 
   const onLoad = (event: Event): void => {
@@ -100,12 +111,29 @@ export function startFrameBridge(options: FrameBridgeOptions): FrameBridge | nul
     const win = doc.defaultView;
     if (!win || guarded.has(doc)) return;
     guarded.add(doc);
-    win.addEventListener('message', filter, true);
+    const top = doc === document;
+    if (!top) win.addEventListener('message', filter, true);
     doc.addEventListener('load', onLoad, true);
     undo.push(() => {
-      win.removeEventListener('message', filter, true);
+      if (!top) win.removeEventListener('message', filter, true);
       doc.removeEventListener('load', onLoad, true);
     });
+  };
+
+  const whileStarting = <T>(start: () => T): T => {
+    const own = Object.prototype.hasOwnProperty.call(window, 'addEventListener') ? window.addEventListener : null;
+    const original = window.addEventListener;
+    window.addEventListener = function (this: Window, type: string, listener: EventListenerOrEventListenerObject, opts?: boolean | AddEventListenerOptions) {
+      if (type !== 'message' || typeof listener !== 'function') return original.call(this, type, listener, opts);
+      const rrweb = listener;
+      return original.call(this, type, (event: Event) => (!isRrweb(event) || accept(event, document) ? rrweb.call(this, event) : undefined), opts);
+    } as typeof window.addEventListener;
+    try {
+      return start();
+    } finally {
+      if (own) window.addEventListener = own;
+      else delete (window as Partial<Window>).addEventListener;
+    }
   };
 
   const hello = (frame: HTMLIFrameElement): void => {
@@ -147,6 +175,7 @@ export function startFrameBridge(options: FrameBridgeOptions): FrameBridge | nul
   safely(() => walk(document, 0, false))();
   return {
     isFrameEvent: (event) => fromFrames.has(event),
+    whileStarting,
     announce: safely(() => {
       if (!stopped) walk(document, 0, true);
     }),

@@ -122,6 +122,35 @@ describe('redaction in a real DOM', () => {
     assert.deepEqual(rejected, ['!!bad']);
   });
 
+  test('a field is masked exactly when it is sensitive, redacted, blocked or outside every allow area (all combinations)', async () => {
+    // isValueMasked tests the cheapest condition first (docs/PERFORMANCE.md, "Snapshot slicing"):
+    // the outcome must stay the plain OR of the four, for every field, wrapper and own attribute.
+    const rows = (await page.evaluate(`(() => {
+      const policy = window.__sp.redaction.createRedactionPolicy({ redact: ['.r'], block: ['.b'], allow: ['.a'] });
+      const fields = ['<input value="x">', '<input type="password" value="x">', '<input autocomplete="cc-number" value="x">',
+        '<input name="cardNumber" value="x">', '<input type="checkbox" value="yes">', '<input type="hidden" value="x">',
+        '<textarea>x</textarea>', '<select><option selected>x</option></select>'];
+      const wrappers = [[], ['data-samepage-allow'], ['data-samepage-redact'], ['data-samepage-block'], ['class="a"'], ['class="r"'],
+        ['class="b"'], ['data-samepage-allow', 'data-samepage-redact'], ['data-samepage-redact', 'data-samepage-allow'], ['class="a"', 'class="b"']];
+      const owns = ['', 'data-samepage-allow', 'data-samepage-redact', 'data-samepage-block', 'class="a"'];
+      const host = document.createElement('div');
+      document.body.append(host);
+      const out = [];
+      for (const field of fields) for (const wrap of wrappers) for (const own of owns) {
+        host.innerHTML = wrap.map((a) => '<div ' + a + '>').join('') + field.replace(/^<(\\w+)/, '<$1 ' + own) + wrap.map(() => '</div>').join('');
+        const el = host.querySelector('input, textarea, select');
+        const expected = policy.isSensitiveField(el) || policy.isTextRedacted(el) || policy.isBlocked(el) || el.closest(policy.allowSelector) === null;
+        out.push({ html: host.innerHTML, masked: policy.isValueMasked(el), expected });
+      }
+      host.remove();
+      return out;
+    })()`)) as Array<{ html: string; masked: boolean; expected: boolean }>;
+    assert.equal(rows.length, 8 * 10 * 5);
+    for (const row of rows) assert.equal(row.masked, row.expected, row.html);
+    // The grid does hold both outcomes, allowed fields included.
+    assert.ok(rows.some((r) => !r.masked) && rows.some((r) => r.masked));
+  });
+
   test('masks are constants that do not reveal length; empty and whitespace stay as they are', async () => {
     const r = await page.evaluate(() => {
       const { maskValue, maskText } = window.__sp.redaction;

@@ -133,10 +133,13 @@ export function createRedactionPolicy(rules?: Partial<RedactionRules>): Redactio
   const isTextRedacted = (el: Element): boolean => closestMatch(el, maskTextSelector);
   const isBlocked = (el: Element): boolean => closestMatch(el, blockSelector);
 
+  // The same OR as "sensitive, redacted, blocked or not allowed", cheapest test first: most
+  // fields are outside any allow area, so one closest() settles them. rrweb calls this for every
+  // field inside its one synchronous snapshot (docs/PERFORMANCE.md, "Snapshot slicing").
   const isValueMasked = (el: Element): boolean => {
     if (!isFormField(el)) return false;
-    if (isSensitiveField(el) || isTextRedacted(el) || isBlocked(el)) return true;
-    return !closestMatch(el, allowSelector);
+    if (!closestMatch(el, allowSelector)) return true;
+    return isSensitiveField(el) || isTextRedacted(el) || isBlocked(el);
   };
 
   const needsAttributeScrub = (el: Element): boolean =>

@@ -12,7 +12,7 @@ import { connectTransport, socketUrl, type Transport } from './transport.ts';
 import { answerTabClaims, claimTab } from './tab-claim.ts';
 import type { AssetSupplyOptions } from './asset-supply.ts';
 import type { E2eeHook } from './e2ee-hook.ts';
-import { startPageWatch, type PageWatch } from './page-watch.ts';
+import { startPageWatch } from './page-watch.ts';
 
 export const START_TIMEOUT_MS = 15_000;
 
@@ -50,7 +50,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
   let policy: RedactionPolicy = createRedactionPolicy();
   let requestId: string | undefined;
   let pipeline: CapturePipeline | null = null;
-  let pageWatch: PageWatch | null = null;
+  let stopPageWatch: (() => void) | null = null;
   let stopAssets: (() => void) | null = null;
   let stored: StoredSession | null = null;
   let agents: Participant[] = [];
@@ -79,8 +79,8 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     const hadSession = stored !== null;
     pipeline?.stop();
     pipeline = null;
-    pageWatch?.stop();
-    pageWatch = null;
+    stopPageWatch?.();
+    stopPageWatch = null;
     stopAssets?.();
     stopAssets = null;
     transport?.close();
@@ -131,7 +131,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     });
     if (!pipeline) return finish('system', 'recorder_failed');
     // A single-page app's navigations: agents see the new address and title (page-watch.ts).
-    pageWatch ??= startPageWatch((m) => void (transport?.isReady() && transport.send(m)), currentPage, report);
+    stopPageWatch ??= startPageWatch((m) => void (transport?.isReady() && transport.send(m)), currentPage);
     if (host.config.inlineAssets) supplyAssets(session.sessionId, session.resumeToken);
   };
 

@@ -75,6 +75,16 @@ export interface Retention {
   recordingsDays: number | null;
 }
 
+/** An API token for /api/v1 (docs/API.md); its secret is shown once, when it is created. */
+export interface ApiToken {
+  id: string;
+  name: string;
+  permissions: string[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
 export type Result<T> = { ok: true; value: T } | { ok: false; status: number; code: string; message: string };
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
@@ -133,4 +143,7 @@ export const adminApi = {
   retention: async () => pick(await request<{ retention: Retention }>('GET', '/api/settings/retention'), 'retention'),
   saveRetention: async (body: Retention) => pick(await request<{ retention: Retention }>('PUT', '/api/settings/retention', body), 'retention'),
   purge: async () => pick(await request<{ deleted: Record<string, number> }>('POST', '/api/settings/retention/purge'), 'deleted'),
+  tokens: async () => pick(await request<{ tokens: ApiToken[] }>('GET', '/api/tokens'), 'tokens'),
+  createToken: (body: { name: string; permissions: string[] }) => request<{ token: string; record: ApiToken }>('POST', '/api/tokens', body),
+  revokeToken: (id: string) => request<null>('DELETE', `/api/tokens/${encodeURIComponent(id)}`),
 };

@@ -6,7 +6,7 @@ test('admin pages follow the permissions; an agent sees none', () => {
   assert.deepEqual(adminPagesFor(['session.view', 'session.point', 'visitors.list']), []);
   assert.deepEqual(adminPagesFor(['audit.view']), ['admin_audit']);
   assert.deepEqual(adminPagesFor(['roles.manage']), ['admin_users']);
-  assert.deepEqual(adminPagesFor(['users.manage', 'sites.manage', 'billing.view', 'audit.view']), ['admin_users', 'admin_sites', 'admin_usage', 'admin_audit', 'admin_settings']);
+  assert.deepEqual(adminPagesFor(['users.manage', 'sites.manage', 'billing.view', 'audit.view']), ['admin_users', 'admin_sites', 'admin_usage', 'admin_audit', 'admin_settings', 'admin_tokens']);
 });
 
 test('textarea lines become trimmed lists without blanks', () => {

@@ -1,7 +1,7 @@
 /** Pure helpers of the admin pages: which pages a role sees, and form values ↔ API bodies. */
 import type { Retention } from './admin-api.ts';
 
-export type AdminPage = 'admin_users' | 'admin_sites' | 'admin_usage' | 'admin_audit' | 'admin_settings';
+export type AdminPage = 'admin_users' | 'admin_sites' | 'admin_usage' | 'admin_audit' | 'admin_settings' | 'admin_tokens';
 
 /** Each admin page and the permissions that open it (any one of them). The server checks anyway. */
 export const ADMIN_PAGES: readonly { page: AdminPage; anyOf: readonly string[] }[] = [
@@ -10,6 +10,7 @@ export const ADMIN_PAGES: readonly { page: AdminPage; anyOf: readonly string[] }
   { page: 'admin_usage', anyOf: ['billing.view'] },
   { page: 'admin_audit', anyOf: ['audit.view'] },
   { page: 'admin_settings', anyOf: ['users.manage'] },
+  { page: 'admin_tokens', anyOf: ['users.manage'] },
 ];
 
 export function adminPagesFor(permissions: readonly string[]): AdminPage[] {

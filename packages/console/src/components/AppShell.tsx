@@ -12,6 +12,7 @@ const NAV_TEXT: Record<AdminPage, string> = {
   admin_usage: t.admin.navUsage,
   admin_audit: t.admin.navAudit,
   admin_settings: t.admin.navSettings,
+  admin_tokens: t.tokens.nav,
 };
 
 function NavLink({ to, current, children }: { to: Route; current: boolean; children: ReactNode }) {

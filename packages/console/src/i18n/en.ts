@@ -5,6 +5,7 @@
 import { enAdmin } from './en-admin.ts';
 import { enRecordings } from './en-recordings.ts';
 import { enInbox } from './en-inbox.ts';
+import { enTokens } from './en-tokens.ts';
 
 export const en = {
   productName: 'Samepage',
@@ -200,6 +201,7 @@ export const en = {
   admin: enAdmin,
   recordings: enRecordings,
   inbox: enInbox,
+  tokens: enTokens,
 } as const;
 
 export type Messages = {

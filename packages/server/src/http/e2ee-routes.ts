@@ -28,7 +28,7 @@ export const e2eeRoutes: ApiRoute[] = [
     path: '/settings/recording-key',
     permission: 'sites.manage',
     tag: 'settings',
-    summary: 'Register the recording public key (HPKE, DHKEM P-256); customers’ tabs wrap each epoch key of a recorded encrypted session to it',
+    summary: 'Register the recording public key (P-256; ECDH-ES + HKDF-SHA-256 + AES-256-GCM, docs/E2EE.md "Recordings"); customers’ tabs wrap each epoch key of a recorded encrypted session to it',
     body: v.strictObject({ publicKey: v.pipe(v.string(), v.maxLength(200)) }),
     response: v.object({ recordingKey: keyShape }),
     async handle({ caller, deps, body, fail, audit }) {

@@ -8,6 +8,7 @@ import { SitesPage } from './SitesPage.tsx';
 import { UsagePage } from './UsagePage.tsx';
 import { AuditPage } from './AuditPage.tsx';
 import { RetentionPage } from './RetentionPage.tsx';
+import { TokensPage } from './TokensPage.tsx';
 import './admin.css';
 
 export function AdminRoutes({ route, user }: { route: Route; user: User }) {
@@ -32,6 +33,8 @@ export function AdminRoutes({ route, user }: { route: Route; user: User }) {
         <UsagePage />
       ) : page === 'admin_audit' ? (
         <AuditPage />
+      ) : page === 'admin_tokens' ? (
+        <TokensPage permissions={user.permissions} />
       ) : (
         <RetentionPage />
       )}

@@ -1,0 +1,184 @@
+/**
+ * Bugs a new user found by embedding the snippet in their own pages and using the console: a
+ * single-page app, a web component, a same-origin frame, and the console at a laptop's width.
+ * Fixture pages: e2e/fixtures/acceptance/, served from their own origin like a customer's site.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, type TestContext } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { ConsolePage } from './support/console-page.ts';
+import { createUser, eventually, grantControl, openConsole, openCustomer, startAndJoin, withBrowser, type TestUser } from './support/collab.ts';
+import { tenantIdOf } from './support/fixture-site.ts';
+import { withServer, type TestServer } from './support/server.ts';
+
+const FIXTURES = new URL('./fixtures/acceptance/', import.meta.url);
+
+/** Serves the acceptance pages (any /spa/* path is the single-page app) on an origin of their own, registered as a site. */
+async function startAcceptanceSite(t: TestContext, server: TestServer): Promise<{ url(path: string): string }> {
+  const values = { SERVER: server.url, SITE_KEY: '' };
+  const site = http.createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const name = path.startsWith('/spa/') ? 'spa.html' : /^\/([\w-]+\.html)$/.exec(path)?.[1];
+    const file = name ? new URL(name, FIXTURES) : null;
+    if (!file || !fs.existsSync(file)) return void res.writeHead(404).end('not found');
+    let html = fs.readFileSync(file, 'utf8');
+    for (const [key, value] of Object.entries(values)) html = html.replaceAll(`__${key}__`, value);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => site.close(() => resolve())));
+  site.on('connection', (socket) => t.after(() => socket.destroy()));
+  const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  const record = await server.store.createSite({ tenantId: await tenantIdOf(server), name: 'Acceptance pages', allowedOrigins: [origin], policy: { allowNavigation: true } });
+  values.SITE_KEY = record.siteKey;
+  return { url: (path) => new URL(path, origin).href };
+}
+
+async function setUp(t: TestContext): Promise<{ browser: Browser; server: TestServer; site: { url(path: string): string }; user: TestUser }> {
+  const browser = await withBrowser(t);
+  const server = await withServer(t);
+  const site = await startAcceptanceSite(t, server);
+  return { browser, server, site, user: await createUser(server, 'senior_agent', 'Sam Rivera') };
+}
+
+test("a single-page app's pushState and back: the console's header and address bar show the customer's current page", async (t) => {
+  const { browser, server, site, user } = await setUp(t);
+  const customer = await openCustomer(browser);
+  const agent = await openConsole(browser, server, user);
+  await startAndJoin(customer, agent, site.url('/spa/home'), 'Welcome home');
+  // The header names the page; its tooltip is the address.
+  await agent.page.getByTitle(site.url('/spa/home')).filter({ hasText: 'Shop home' }).waitFor({ timeout: 5_000 });
+
+  await customer.page.getByRole('link', { name: 'Products' }).click();
+  await agent.waitForReplicaText('All products');
+  await agent.page.getByTitle(site.url('/spa/products')).filter({ hasText: 'Products' }).waitFor({ timeout: 5_000 });
+
+  await grantControl(customer, agent, user.name);
+  const address = agent.page.getByRole('textbox', { name: 'Go to URL' });
+  assert.equal(await address.inputValue(), site.url('/spa/products'), 'the address bar starts at the current page');
+  await agent.button('Back').click();
+  await agent.waitForReplicaText('Welcome home');
+  await agent.page.getByTitle(site.url('/spa/home')).filter({ hasText: 'Shop home' }).waitFor({ timeout: 5_000 });
+  await eventually(() => address.inputValue(), site.url('/spa/home'), 'the address bar after Back');
+});
+
+test('an agent in control clicks a button inside a web component (open shadow root): the button gets the click, not its host', async (t) => {
+  const { browser, server, site, user } = await setUp(t);
+  const customer = await openCustomer(browser);
+  const agent = await openConsole(browser, server, user);
+  await startAndJoin(customer, agent, site.url('/shadow.html'), 'Custom elements');
+  await grantControl(customer, agent, user.name);
+  const like = customer.page.locator('like-card').getByRole('button');
+  assert.equal(await like.textContent(), 'Likes: 0');
+
+  // Where the shadow button is on the console (replicaPoint's selectors do not reach into shadow roots).
+  const point = await agent.page.evaluate(`(() => {
+    const doc = window.__samepageReplica.document();
+    const button = doc.querySelector('like-card').shadowRoot.querySelector('#like');
+    const layer = document.querySelector('[data-testid="replica-input"]').getBoundingClientRect();
+    const scale = Number(document.querySelector('[data-testid="replica"]').dataset.scale);
+    const box = button.getBoundingClientRect();
+    return { x: layer.left + (box.left + box.width / 2) * scale, y: layer.top + (box.top + box.height / 2) * scale };
+  })()`) as { x: number; y: number };
+  await agent.page.mouse.click(point.x, point.y);
+  await eventually(() => like.textContent(), 'Likes: 1', "the customer's shadow button after the agent's click");
+});
+
+test("an agent's drawings leave the customer's page (and the other consoles) when that agent leaves", async (t) => {
+  const { browser, server, site, user } = await setUp(t);
+  const customer = await openCustomer(browser);
+  const sam = await openConsole(browser, server, user);
+  await startAndJoin(customer, sam, site.url('/shadow.html'), 'Custom elements');
+  const jo = await openConsole(browser, server, await createUser(server, 'supervisor', 'Jo Park'));
+  await jo.page.getByRole('region', { name: 'Live sessions' }).getByRole('button', { name: /^Join/ }).click();
+  await jo.waitForReplicaText('Custom elements');
+
+  await sam.tool('Draw');
+  const from = await sam.replicaPoint('h1', { fx: 0, fy: 0.5 });
+  const to = await sam.replicaPoint('h1', { fx: 1, fy: 0.5 });
+  await sam.dragReplica(from, to);
+  const strokes = customer.page.locator('samepage-widget .sp-drawing polyline');
+  await eventually(() => strokes.count(), 1, "strokes on the customer's page while Sam is here");
+  const joStrokes = jo.page.getByTestId('drawings').locator('polyline.draw-stroke');
+  await eventually(() => joStrokes.count(), 1, "strokes on Jo's replica while Sam is here");
+
+  await sam.button('Leave').click();
+  await eventually(() => strokes.count(), 0, "strokes on the customer's page after Sam left");
+  await eventually(() => joStrokes.count(), 0, "strokes on Jo's replica after Sam left");
+});
+
+test('the focus ring of a field inside a same-origin frame is drawn over that field, not at the top left of the page', async (t) => {
+  const { browser, server, site, user } = await setUp(t);
+  const customer = await openCustomer(browser);
+  const agent = await openConsole(browser, server, user);
+  await startAndJoin(customer, agent, site.url('/frame.html'), 'Page with a frame');
+  await customer.page.frameLocator('#inner').getByLabel('Frame field').click();
+  const ring = agent.page.getByTestId('focus-outline');
+  await ring.waitFor({ timeout: 5_000 });
+  const box = await ring.boundingBox();
+  assert.ok(box);
+  const frameTopLeft = await agent.replicaPoint('iframe', { fx: 0, fy: 0 });
+  const frameBottomRight = await agent.replicaPoint('iframe', { fx: 1, fy: 1 });
+  const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  assert.ok(
+    middle.x > frameTopLeft.x && middle.x < frameBottomRight.x && middle.y > frameTopLeft.y && middle.y < frameBottomRight.y,
+    `focus ring at ${JSON.stringify(middle)}, the frame spans ${JSON.stringify(frameTopLeft)} to ${JSON.stringify(frameBottomRight)}`,
+  );
+});
+
+test('the console at 1280 × 800: every page of the top navigation is in view (none scrolled out of the bar)', async (t) => {
+  const browser = await withBrowser(t);
+  const server = await withServer(t);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const admin = new ConsolePage(page, server.url);
+  await admin.login(server.admin.email, server.admin.password);
+  const links = page.getByRole('navigation', { name: 'Administration' }).getByRole('link');
+  const names = await links.allInnerTexts();
+  assert.ok(names.length >= 7, `the admin's navigation: ${names.join(', ')}`);
+  for (const link of await links.all()) {
+    const box = await link.boundingBox();
+    assert.ok(box, 'a link with a box');
+    const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('a')?.textContent ?? null, [box.x + box.width / 2, box.y + box.height / 2] as const);
+    assert.equal(hit, await link.textContent(), `"${await link.textContent()}" is under its own middle (not clipped or covered)`);
+  }
+});
+
+test('a console page whose code fails to load (server upgraded meanwhile) says so with a Reload button, not a blank page', async (t) => {
+  const browser = await withBrowser(t);
+  const server = await withServer(t);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const admin = new ConsolePage(page, server.url);
+  await admin.login(server.admin.email, server.admin.password);
+  await page.route('**/console/assets/InboxPage-*.js', (route) => route.abort());
+  await page.getByRole('link', { name: /^Inbox/ }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'This page could not be loaded.' });
+  await alert.waitFor({ timeout: 5_000 });
+  await page.getByRole('navigation', { name: 'Administration' }).waitFor(); // the rest of the console stays
+  await page.unroute('**/console/assets/InboxPage-*.js');
+  await alert.getByRole('button', { name: 'Reload' }).click();
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor({ timeout: 10_000 });
+});
+
+test('API tokens from the console: an admin creates one on the API tokens page, sees its secret once, uses it on /api/v1, and revokes it', async (t) => {
+  const browser = await withBrowser(t);
+  const server = await withServer(t);
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const admin = new ConsolePage(page, server.url);
+  await admin.login(server.admin.email, server.admin.password);
+  await page.getByRole('link', { name: 'API tokens' }).click();
+  await page.getByLabel('Token name').fill('Helpdesk');
+  await page.getByRole('group', { name: 'Permissions' }).getByRole('checkbox', { name: 'View sessions' }).check();
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = await page.getByRole('textbox', { name: /New token \(shown only now\)/ }).inputValue();
+  assert.match(secret, /^sp_/);
+  const call = () => fetch(new URL('/api/v1/sessions', server.url), { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.status);
+  assert.equal(await call(), 200, 'the new token works');
+  await page.getByRole('row', { name: /Helpdesk/ }).getByText('View sessions').waitFor();
+
+  await page.getByRole('button', { name: 'Revoke token Helpdesk' }).click();
+  await page.getByRole('status').filter({ hasText: 'Token Helpdesk revoked' }).waitFor({ timeout: 5_000 });
+  assert.equal(await call(), 401, 'a revoked token stops working at once');
+});
