@@ -23,9 +23,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 // The loader grew from 4 KB to ~4.7 KB with the site theme (cached), "leave a message" and the
-// integrity hash of capture.js; capture.js with canvas, popover, hover/focus and asset capture.
+// integrity hash of capture.js; capture.js with canvas, popover, hover/focus, asset capture,
+// sliced snapshots and cross-origin frames (45 -> 52 KB with the loader).
 const LOADER_BUDGET = 5 * 1024;
-const TOTAL_BUDGET = 50 * 1024;
+const TOTAL_BUDGET = 52 * 1024;
 const COLLAB_BUDGET = 12 * 1024;
 const LANG_BUDGET = 2 * 1024;
 const ASSETS_BUDGET = 2.5 * 1024;

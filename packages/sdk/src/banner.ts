@@ -18,7 +18,7 @@ import { NARROW_MEDIA, button, el, icon } from './widget-dom.ts';
 const CHAT_ICON = 'M4 5h16v11H9l-5 4z';
 const INVITE_ICON = 'M12.5 8a3.5 3.5 0 1 1-7 0a3.5 3.5 0 1 1 7 0M2 20c0-3.9 3.1-6 7-6s7 2.1 7 6M19 8v6M16 11h6';
 const FOLD_ICON = 'M6 9l6 6 6-6';
-const EYE_ICON = 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM15 12a3 3 0 1 1-6 0a3 3 0 1 1 6 0';
+const EYE_ICON = 'M2 12q10-14 20 0q-10 14-20 0M15 12a3 3 0 1 1-6 0a3 3 0 1 1 6 0';
 
 // The pill, above the phone's home indicator. The names take two lines at most.
 const COMPACT_CSS =
@@ -29,17 +29,17 @@ const COMPACT_CSS =
   '.sp-actions{gap:6px}.sp-pill{padding:7px}.sp-ico{display:block}' +
   '.sp-lbl{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}}';
 
-// Placed by BASE_CSS (widget-host.ts): at the bottom, on the theme's side, like the launcher.
+// At the bottom, on the theme's side, 20 px in like the launcher (.sp-corner).
 export const BANNER_CSS =
-  '.sp-banner{pointer-events:auto;display:flex;align-items:center;gap:10px;' +
+  '.sp-banner{pointer-events:auto;position:fixed;right:20px;bottom:20px;max-width:calc(100vw - 40px);display:flex;align-items:center;gap:10px;' +
   'padding:6px;border-radius:999px;background:var(--sp-brand);color:var(--sp-on);font-size:14px;font-weight:500;' +
-  'box-shadow:0 10px 30px rgba(15,23,42,.3);white-space:nowrap}' +
+  'box-shadow:0 10px 30px rgba(15,23,42,.3);white-space:nowrap}:host([data-pos$=left]) .sp-banner{right:auto;left:20px}' +
   '.sp-banner :focus-visible{outline-color:var(--sp-on)}' +
   '.sp-banner.sp-controlled{padding-left:16px;background:#1e293b;color:#fff;box-shadow:0 10px 30px rgba(15,23,42,.35),0 0 0 3px #f59e0b}' +
   '.sp-controlled :focus-visible{outline-color:#fbbf24}' +
   '.sp-controlled .sp-dot{background:#f59e0b;box-shadow:0 0 0 3px rgba(245,158,11,.35)}' +
   '.sp-text{display:flex;flex-direction:column;line-height:1.25;overflow:hidden;min-width:0}' +
-  '.sp-text small{font-size:11.5px}.sp-names{overflow:hidden;text-overflow:ellipsis}' +
+  '.sp-names{overflow:hidden;text-overflow:ellipsis}' +
   '.sp-dot{width:8px;height:8px;border-radius:50%;background:#4ade80;box-shadow:0 0 0 3px rgba(74,222,128,.3);flex:none}' +
   '.sp-actions{display:flex;align-items:center;gap:10px;flex:none}' +
   '.sp-pill,.sp-fold{cursor:pointer;border:1px solid;border-radius:999px;padding:6px 12px;font-size:13px;font-weight:600;background:none;color:inherit;position:relative}' +
@@ -48,7 +48,7 @@ export const BANNER_CSS =
   '.sp-controlled .sp-pill[aria-expanded=true]{background:#fff;color:#1e293b}' +
   '.sp-ico{display:none;width:18px;height:18px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}' +
   // The fold button: the live dot and a chevron; folded, the dot and an eye.
-  '.sp-fold{display:flex;align-items:center;gap:6px;border:0;padding:6px 10px;flex:none}.sp-fold .sp-ico{display:block}' +
+  '.sp-fold{display:flex;align-items:center;gap:6px;border:0;padding:6px 10px}.sp-fold .sp-ico{display:block}' +
   '.sp-banner .sp-eye,.sp-min .sp-chev,.sp-min .sp-text,.sp-min .sp-pill{display:none}.sp-min .sp-eye{display:block}' +
   '.sp-badge{position:absolute;top:-6px;right:-6px;min-width:18px;height:18px;padding:0 5px;border-radius:9px;background:#b91c1c;color:#fff;font-size:11px;line-height:18px;text-align:center}' +
   '.sp-stop,.sp-takeback{cursor:pointer;border:0;border-radius:999px;padding:7px 14px;font-size:13px;font-weight:700;background:#fff;color:#b91c1c}' +

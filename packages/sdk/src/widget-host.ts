@@ -28,10 +28,8 @@ export const BASE_CSS =
   '.sp-btn{pointer-events:auto;cursor:pointer;border:0;border-radius:999px;padding:11px 20px;font:600 15px/1.2 system-ui,sans-serif;' +
   'background:var(--sp-brand,#2563eb);color:var(--sp-on,#fff);box-shadow:0 6px 20px rgba(15,23,42,.25)}.sp-btn:hover{filter:brightness(.92)}' +
   ':focus-visible{outline:3px solid var(--sp-brand,#2563eb);outline-offset:2px}' +
-  // The launcher, code card and toast in the theme's corner; the session bar (banner.ts) on its
-  // side, but always at the bottom, away from the site's navigation.
-  '.sp-corner,.sp-banner{position:fixed;right:20px;bottom:20px;max-width:calc(100vw - 40px)}' +
-  ':host([data-pos$=left]) :is(.sp-corner,.sp-banner){right:auto;left:20px}:host([data-pos^=top]) .sp-corner{bottom:auto;top:20px}' +
+  '.sp-corner{position:fixed;right:20px;bottom:20px;max-width:calc(100vw - 40px)}' +
+  ':host([data-pos$=left]) .sp-corner{right:auto;left:20px}:host([data-pos^=top]) .sp-corner{bottom:auto;top:20px}' +
   '@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}';
 
 /** Adds CSS to the shadow root: a constructed stylesheet, or a <style> element where that is unsupported. */
