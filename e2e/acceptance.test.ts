@@ -182,3 +182,127 @@ test('API tokens from the console: an admin creates one on the API tokens page, 
   await page.getByRole('status').filter({ hasText: 'Token Helpdesk revoked' }).waitFor({ timeout: 5_000 });
   assert.equal(await call(), 401, 'a revoked token stops working at once');
 });
+
+test('when the customer ends the session, the console shows everyone as left and disables the drawing tools, control and chat input', async (t) => {
+  const { browser, server, site, user } = await setUp(t);
+  const customer = await openCustomer(browser);
+  const agent = await openConsole(browser, server, user);
+  await startAndJoin(customer, agent, site.url('/shadow.html'), 'Custom elements');
+  const tools = agent.page.getByRole('toolbar', { name: 'Drawing tools' });
+  assert.equal(await tools.getByRole('button', { name: 'Draw', exact: true }).isEnabled(), true, 'Draw while live');
+  assert.equal(await agent.hostState().textContent(), 'Active');
+
+  await customer.stop();
+  await agent.page.getByText('The customer ended the session').waitFor({ timeout: 5_000 });
+  await eventually(() => agent.hostState().textContent(), 'Left', "the customer's state after the end");
+  for (const name of ['Pointer', 'Laser', 'Draw', 'Highlight', 'Clear drawings']) {
+    assert.equal(await tools.getByRole('button', { name, exact: true }).isEnabled(), false, `${name} after the end`);
+  }
+  assert.equal(await agent.button('Request control').isEnabled(), false, 'Request control after the end');
+  assert.equal(await agent.page.getByRole('textbox', { name: 'Message' }).isEnabled(), false, 'the chat input after the end');
+  await agent.page.locator('.session-label').filter({ hasText: 'Session ended' }).waitFor();
+  await agent.page.screenshot({ path: '/tmp/qa/shots/after-80-agent-session-ended.png' });
+});
+
+test('the server stops mid-session: the customer is told "reconnecting", then that the session ended because the connection was lost (widget, live region and events)', async (t) => {
+  const { browser, server, site, user } = await setUp(t);
+  const customer = await openCustomer(browser);
+  await customer.page.clock.install(); // runs at real speed; the test jumps over the 30 s reconnection window
+  const agent = await openConsole(browser, server, user);
+  await startAndJoin(customer, agent, site.url('/shadow.html'), 'Custom elements');
+  await customer.page.evaluate(`(() => {
+    window.__events = [];
+    for (const name of ['state', 'connection', 'ended', 'error']) Samepage.on(name, (p) => window.__events.push(name + ':' + (typeof p === 'string' ? p : p.state || p.reason || p.code)));
+  })()`);
+  const widget = customer.widget();
+  const events = () => customer.page.evaluate('window.__events.join(" ")') as Promise<string>;
+  const announced = () => customer.page.evaluate(`document.querySelector('samepage-widget').shadowRoot.querySelector('.sp-sr[aria-live]').textContent`) as Promise<string>;
+
+  await server.close();
+  await widget.locator('.sp-toast').filter({ hasText: 'Connection lost — reconnecting…' }).waitFor({ timeout: 10_000 });
+  assert.equal(await announced(), 'Connection lost — reconnecting…', 'the live region');
+  assert.equal(await events(), 'connection:reconnecting');
+  await customer.page.screenshot({ path: '/tmp/qa/shots/after-91-cust-reconnecting.png' });
+
+  await customer.page.clock.fastForward(31_000);
+  await customer.page.clock.fastForward(6_000); // the retry due after the window, which gives up
+  const lost = 'The session ended: the connection to the server was lost';
+  const toast = widget.locator('.sp-toast').filter({ hasText: lost });
+  await toast.waitFor({ timeout: 10_000 });
+  assert.equal(await widget.locator('.sp-toast').filter({ hasText: 'reconnecting' }).count(), 0, 'no "reconnecting" once given up');
+  await eventually(announced, lost, 'the live region after giving up');
+  assert.equal(await events(), 'connection:reconnecting connection:lost state:ended ended:connection_lost error:sdk_connection_lost');
+  await widget.getByRole('button', { name: 'Get help' }).waitFor();
+  await customer.page.clock.fastForward(10_000);
+  assert.equal(await toast.count(), 1, 'the message stays (it is not a passing toast)');
+  await customer.page.screenshot({ path: '/tmp/qa/shots/after-93-cust-server-stopped.png' });
+});
+
+test('a recording of an 1100 px wide page is scaled to fit its card on a 1280 × 800 console, with Play in view', async (t) => {
+  const browser = await withBrowser(t);
+  const server = await withServer(t);
+  const site = (await server.store.findSiteByKey(server.demoSiteKey))!;
+  await server.store.updateSite(site.tenantId, site.id, { policy: { ...site.policy, recordSessions: true } });
+  const customer = await openCustomer(browser, { viewport: { width: 1100, height: 700 } });
+  const sam = await openConsole(browser, server, await createUser(server, 'senior_agent', 'Sam Rivera'));
+  await startAndJoin(customer, sam, `${server.url}/checkout.html`, 'Checkout');
+  await customer.stop();
+  await sam.page.getByText('The customer ended the session').waitFor({ timeout: 5_000 });
+
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const admin = new ConsolePage(page, server.url);
+  await admin.login(server.admin.email, server.admin.password);
+  await page.getByRole('region', { name: 'Recordings' }).getByRole('link', { name: /^Recording of Demo/ }).first().click();
+  const play = page.getByRole('button', { name: 'Play' });
+  await play.waitFor({ timeout: 15_000 });
+  const stage = page.getByTestId('recording-stage');
+  const frame = stage.locator('iframe');
+  await eventually(async () => ((await frame.boundingBox())?.width ?? 0) > 0, true, 'the replayed page is laid out');
+  const [stageBox, frameBox, playBox] = [await stage.boundingBox(), await frame.boundingBox(), await play.boundingBox()];
+  assert.ok(stageBox && frameBox && playBox);
+  assert.ok(frameBox.x + frameBox.width <= stageBox.x + stageBox.width + 0.5, `the page (${frameBox.width} px wide on screen) fits its card (${stageBox.width} px)`);
+  assert.ok(frameBox.y + frameBox.height <= stageBox.y + stageBox.height + 0.5, `the page is not cropped at the bottom: ${JSON.stringify([frameBox, stageBox])}`);
+  assert.ok(frameBox.width > stageBox.width * 0.9 || frameBox.height > stageBox.height * 0.9, 'scaled to fit, not shrunk to a stamp');
+  assert.ok(playBox.y + playBox.height <= 800, `Play is in view (its bottom at ${playBox.y + playBox.height} px)`);
+  await page.screenshot({ path: '/tmp/qa/shots/after-82-recording.png' });
+});
+
+test("the customer's chat panel does not cover the code card that comes back when the agent leaves", async (t) => {
+  const { browser, server, site, user } = await setUp(t);
+  const customer = await openCustomer(browser, { viewport: { width: 1100, height: 700 } });
+  const agent = await openConsole(browser, server, user);
+  await startAndJoin(customer, agent, site.url('/shadow.html'), 'Custom elements');
+  await customer.sendChat('I cannot find the submit button');
+  await agent.chatMessages().filter({ hasText: 'I cannot find the submit button' }).waitFor({ timeout: 5_000 });
+  const widget = customer.widget();
+  assert.equal(await widget.getByRole('textbox', { name: 'Message' }).isVisible(), true, 'the chat panel is open');
+
+  await agent.button('Leave').click();
+  const code = widget.getByText('Your code');
+  await code.waitFor({ timeout: 5_000 });
+  // Every corner of the code card (inside its rounding) is the card's own, on top.
+  const covered = await customer.page.evaluate(`(() => {
+    const root = document.querySelector('samepage-widget').shadowRoot;
+    const card = root.querySelector('.sp-code').closest('section');
+    const r = card.getBoundingClientRect();
+    return [[r.left + 20, r.top + 20], [r.right - 20, r.top + 20], [r.left + 20, r.bottom - 20], [r.right - 20, r.bottom - 20]]
+      .filter(([x, y]) => !card.contains(root.elementFromPoint(x, y))).length;
+  })()`);
+  await customer.page.screenshot({ path: '/tmp/qa/shots/after-56-cust-after-agent-leave.png' });
+  assert.equal(covered, 0, 'corners of the code card under something else');
+});
+
+test("the live visitors list follows a single-page app's navigation (pushState and back) without a session", async (t) => {
+  const { browser, server, site, user } = await setUp(t);
+  const agent = await openConsole(browser, server, user);
+  const customer = await openCustomer(browser);
+  await customer.open(site.url('/spa/home'));
+  const row = agent.page.getByRole('region', { name: 'Live visitors' }).getByTestId('visitor');
+  await row.getByTitle(site.url('/spa/home')).filter({ hasText: 'Acceptance pages · Shop home' }).waitFor({ timeout: 10_000 });
+
+  await customer.page.getByRole('link', { name: 'Products' }).click();
+  await row.getByTitle(site.url('/spa/products')).filter({ hasText: 'Acceptance pages · Products' }).waitFor({ timeout: 10_000 });
+  await customer.page.goBack();
+  await row.getByTitle(site.url('/spa/home')).filter({ hasText: 'Acceptance pages · Shop home' }).waitFor({ timeout: 10_000 });
+  assert.equal(await row.count(), 1, 'one visitor, updated in place');
+});

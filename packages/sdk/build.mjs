@@ -30,7 +30,8 @@ const TOTAL_BUDGET = 52 * 1024;
 const COLLAB_BUDGET = 12 * 1024;
 const LANG_BUDGET = 2 * 1024;
 const ASSETS_BUDGET = 2.5 * 1024;
-const WIDGET_BUDGET = 5 * 1024;
+// The widget grew past 5 KB with the "reconnecting" / "connection lost" notices (~0.17 KB).
+const WIDGET_BUDGET = 5.25 * 1024;
 const FOLLOWUP_BUDGET = 7 * 1024;
 // Pairing, key schedule, sealing and the code dialog in four languages; about 8 KB of it is valibot
 // (pairing bodies, control actions) and fflate (the core's envelope), which WebCrypto cannot replace.

@@ -130,7 +130,12 @@ export const visitorHelloSchema = v.object({
   page: v.object({ url: v.pipe(v.string(), v.maxLength(4096)), title: v.pipe(v.string(), v.maxLength(1024)) }),
   identity: v.optional(visitorIdentitySchema),
 });
-export const visitorUpdateSchema = v.object({ type: v.literal('visitor_update'), identity: v.optional(visitorIdentitySchema) });
+/** A new identity, or the page after a single-page navigation (the loader notices a new address or title). */
+export const visitorUpdateSchema = v.object({
+  type: v.literal('visitor_update'),
+  identity: v.optional(visitorIdentitySchema),
+  page: v.optional(v.object({ url: v.pipe(v.string(), v.maxLength(4096)), title: v.pipe(v.string(), v.maxLength(1024)) })),
+});
 /** A friend the customer invited, with the link's token: view only. */
 export const guestHelloSchema = v.object({ type: v.literal('guest_hello'), v: v.number(), token: v.pipe(v.string(), v.maxLength(256)), name: v.optional(shortText) });
 

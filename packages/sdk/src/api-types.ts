@@ -43,7 +43,10 @@ export interface SamepageEvents {
   e2ee_verify: { participantId: string; name: string; code: string };
   /** End-to-end encryption: an agent was verified (by code, or vouched for by `voucher`), or its pairing failed. */
   e2ee_state: { participantId: string; name: string; state: 'verified' | 'failed'; reason?: string; voucher?: string };
+  /** The connection to the server dropped ('reconnecting'), came back ('online') or was given up ('lost': the session ends). */
+  connection: { state: ConnectionState };
 }
+export type ConnectionState = 'online' | 'reconnecting' | 'lost';
 export type SamepageEventName = keyof SamepageEvents;
 export type SamepageHandler<K extends SamepageEventName> = (payload: SamepageEvents[K]) => void;
 
@@ -56,6 +59,8 @@ export interface SamepageSnapshot {
   control: ControlInfo;
   /** The site's policy (known once connected). */
   policy: SitePolicyPublic | null;
+  /** During a session: 'reconnecting' while the SDK retries a dropped connection (up to 30 s), 'lost' once it gave up. */
+  connection?: ConnectionState;
 }
 
 export interface ControlInfo {

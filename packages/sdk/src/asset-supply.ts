@@ -6,8 +6,12 @@
  * (same-origin only), and uploads the bytes to the session's asset store on the Samepage server,
  * which serves them to the session's agents through the asset proxy. Only asset bytes: nothing
  * inside a blocked element, no page text, no input values; each asset and the total are capped.
+ * In an end-to-end encrypted session (`stream` given) nothing is uploaded: the images and fonts
+ * travel sealed inside the DOM stream instead (asset-inline.ts).
  * Loaded as /sdk/assets.js, only when the option is on.
  */
+import { createInlineAssets, type AssetStream } from './asset-inline.ts';
+
 // Not the protocol package's CSS helper: importing it would pull its schemas into this small bundle.
 const CSS_URL = /url\(\s*(?:"([^"]*)"|'([^']*)'|([^"'()\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')/gi;
 
@@ -31,12 +35,17 @@ export interface AssetSupplyOptions {
   maxAssetBytes?: number;
   /** All uploads of this page together. */
   maxTotalBytes?: number;
+  /** End-to-end encrypted session: assets go into every keyframe of this stream, never to the server. */
+  stream?: AssetStream;
 }
 
 const MAX_ASSET_BYTES = 5 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 20 * 1024 * 1024;
 const RESCAN_DELAY_MS = 400;
 const CONCURRENCY = 2;
+/** Under encryption every keyframe carries the assets again: smaller caps. */
+const INLINE_MAX_ASSET_BYTES = 2 * 1024 * 1024;
+const INLINE_MAX_TOTAL_BYTES = 4 * 1024 * 1024;
 
 function sameOrigin(raw: string | null | undefined, base: string): string | null {
   if (!raw) return null;
@@ -100,14 +109,15 @@ export function collectAssetUrls(doc: Document, isBlocked: (el: Element) => bool
  * @example const stop = startAssetSupply({ server, sessionId, resumeToken, isBlocked: policy.isBlocked, onError: report });
  */
 export function startAssetSupply(o: AssetSupplyOptions): () => void {
-  const maxAsset = o.maxAssetBytes ?? MAX_ASSET_BYTES;
-  let budget = o.maxTotalBytes ?? MAX_TOTAL_BYTES;
+  const maxAsset = o.maxAssetBytes ?? (o.stream ? INLINE_MAX_ASSET_BYTES : MAX_ASSET_BYTES);
+  let budget = o.maxTotalBytes ?? (o.stream ? INLINE_MAX_TOTAL_BYTES : MAX_TOTAL_BYTES);
   const seen = new Set<string>();
   const queue: string[] = [];
   let running = 0;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const auth = { 'x-samepage-session': o.sessionId, 'x-samepage-key': o.resumeToken };
+  const inline = o.stream ? createInlineAssets(o.stream, () => running > 0 || queue.length > 0) : null;
 
   const upload = async (url: string): Promise<void> => {
     const res = await fetch(url, { credentials: 'same-origin', cache: 'force-cache' });
@@ -115,12 +125,17 @@ export function startAssetSupply(o: AssetSupplyOptions): () => void {
     if (!res.ok || declared > maxAsset) return;
     const blob = await res.blob();
     if (blob.size > maxAsset || blob.size > budget || stopped) return;
+    const type = blob.type || res.headers.get('content-type') || 'application/octet-stream';
     budget -= blob.size;
+    if (inline) {
+      if (!(await inline.add(url, blob, type))) budget += blob.size;
+      return;
+    }
     await fetch(`${o.server}/assets/session/asset`, {
       method: 'POST',
       mode: 'cors',
       credentials: 'omit',
-      headers: { ...auth, 'content-type': blob.type || res.headers.get('content-type') || 'application/octet-stream', 'x-samepage-asset-url': url },
+      headers: { ...auth, 'content-type': type, 'x-samepage-asset-url': url },
       body: blob,
     });
   };
@@ -145,6 +160,10 @@ export function startAssetSupply(o: AssetSupplyOptions): () => void {
       const fresh = [...collectAssetUrls(document, o.isBlocked)].filter((url) => !seen.has(url));
       if (!fresh.length) return;
       for (const url of fresh) seen.add(url);
+      if (inline) {
+        queue.push(...fresh);
+        return pump();
+      }
       // Announce first, so the proxy waits for these instead of trying the site itself.
       fetch(`${o.server}/assets/session/manifest`, { method: 'POST', mode: 'cors', credentials: 'omit', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ urls: fresh }) })
         .catch(() => undefined)
@@ -171,5 +190,6 @@ export function startAssetSupply(o: AssetSupplyOptions): () => void {
     stopped = true;
     clearTimeout(timer);
     observer.disconnect();
+    inline?.stop();
   };
 }

@@ -12,7 +12,7 @@ import { startMotionCapture } from './motion-capture.ts';
 import { startPopoverCapture } from './popover-capture.ts';
 import { getNodeById, getNodeId, startRecorder } from './recorder.ts';
 import type { RedactionPolicy } from './redaction.ts';
-import { EventType, IncrementalSource, incrementalSource } from './rrweb-events.ts';
+import { EventType, IncrementalSource, incrementalSource, type RecordedEvent } from './rrweb-events.ts';
 
 /** Custom event that tells the console which origins' assets this tab supplies (console asset-rewriter.ts). */
 export const ASSETS_TAG = 'samepage:assets';
@@ -22,6 +22,8 @@ export interface CapturePipeline {
   takeKeyframe(): void;
   /** Continue frame numbering at least from here (welcome.resumed after a reconnect). */
   advanceTo(floor: FrameCounters): void;
+  /** Events every later keyframe carries in its own batch (assets.js under encryption: asset-supply.ts). */
+  setKeyframeEvents(provide: () => RecordedEvent[]): void;
   stop(): void;
 }
 
@@ -51,6 +53,7 @@ const REPLACED_SOURCES: ReadonlySet<number> = new Set([IncrementalSource.Scroll,
 export function startCapturePipeline(options: CapturePipelineOptions): CapturePipeline | null {
   const { policy } = options;
   let recorder: ReturnType<typeof startRecorder> = null;
+  let keyframeEvents = (): RecordedEvent[] => [];
   // Before the recorder: its filter must wrap rrweb's listener for frames' messages.
   const frames = options.frameOrigins ? startFrameBridge({ policy, origins: options.frameOrigins, onError: options.onError }) : null;
 
@@ -94,6 +97,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
       if (event.type === EventType.FullSnapshot && options.assetOrigins?.length) {
         writer.push({ type: EventType.Custom, timestamp: event.timestamp, data: { tag: ASSETS_TAG, payload: { origins: [...options.assetOrigins] } } });
       }
+      if (event.type === EventType.FullSnapshot) for (const extra of keyframeEvents()) writer.push(extra);
     },
   });
   // rrweb adds its listener for frames' messages inside record(): behind the bridge's filter.
@@ -113,6 +117,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
       afterKeyframe();
     },
     advanceTo: (floor) => writer.advanceTo(floor),
+    setKeyframeEvents: (provide) => void (keyframeEvents = provide),
     stop() {
       frames?.stop();
       rec.stop();

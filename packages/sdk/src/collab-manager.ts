@@ -155,6 +155,8 @@ export function createCollaboration(deps: CollabContext): CollabModule {
         case 'participant_left':
           control.onParticipantLeft(message.participantId);
           drawing?.forget(message.participantId);
+          // The last one gone: the code card comes back, and the chat (no one to read it, no Chat button) must not cover it.
+          if (!host.snapshot().participants.some((p) => p.id !== message.participantId)) chatPanel?.close();
           return;
         case 'guest_invite_created': {
           const invite = invites.shift();

@@ -16,7 +16,7 @@ import {
   type RecordedEvent,
   type SerializedNode,
 } from './rrweb-events.ts';
-import { hasLabelValue, maskText, maskValue, scrubAttributes, MASKED_TEXT, type RedactionPolicy } from './redaction.ts';
+import { hasLabelValue, maskText, maskValue, scrubAttributes, MASKED_TEXT, type ElementArea, type RedactionPolicy } from './redaction.ts';
 
 export type NodeLookup = (id: number) => Node | null | undefined;
 
@@ -27,10 +27,15 @@ function asElement(node: Node | null | undefined): Element | null {
 }
 
 /** Whether the text children of `el` must be masked. */
-function masksChildText(policy: RedactionPolicy, el: Element): boolean {
-  if (policy.isTextRedacted(el) || policy.isBlocked(el)) return true;
+function masksChildText(policy: RedactionPolicy, el: Element, area: ElementArea = describeArea(policy, el)): boolean {
+  if (area.redacted || area.blocked) return true;
   // A textarea's text child is its default value.
   return el.tagName === 'TEXTAREA' && policy.isValueMasked(el);
+}
+
+/** Asked once per node of a snapshot: each is a closest() up the live tree. */
+function describeArea(policy: RedactionPolicy, el: Element): ElementArea {
+  return { redacted: policy.isTextRedacted(el), blocked: policy.isBlocked(el) };
 }
 
 function isFormFieldTag(tag: string | undefined): boolean {
@@ -86,8 +91,9 @@ export function scrubSnapshotNode(policy: RedactionPolicy, lookup: NodeLookup, n
     tag = (node.tagName ?? '').toUpperCase();
     const el = asElement(lookup(node.id));
     if (el) {
-      if (node.attributes) node.attributes = scrubAttributes(policy, el, node.attributes);
-      masksText = parentMasksText || masksChildText(policy, el);
+      const area = describeArea(policy, el);
+      if (node.attributes) node.attributes = scrubAttributes(policy, el, node.attributes, area);
+      masksText = parentMasksText || masksChildText(policy, el, area);
     } else {
       scrubDetachedAttributes(node, parentMasksText);
       masksText = parentMasksText || tag === 'TEXTAREA';

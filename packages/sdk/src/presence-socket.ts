@@ -12,6 +12,8 @@ import { json } from './safe-json.ts';
 export const PRESENCE_PROTOCOL_VERSION = 1;
 const MAX_BACKOFF_MS = 30_000;
 const MAX_QUEUED = 10;
+/** How often the loader looks for a single-page navigation (a new address or title) to tell agents. */
+const PAGE_CHECK_MS = 2000;
 
 export interface PresenceSocket {
   identify(identity: VisitorIdentity | undefined): void;
@@ -46,6 +48,16 @@ export function openPresence(options: PresenceOptions): PresenceSocket {
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let queue: string[] = [];
+  // End-to-end encrypted: the address and title stay in the tab.
+  const page = () => (options.e2ee ? { url: location.origin + '/', title: '' } : { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) });
+  let shown = '';
+  // Polling is cheaper in the loader's bytes than wrapping history.pushState, and sees title changes too.
+  const watch = setInterval(() => {
+    const now = page();
+    if (!ready || now.url + now.title === shown) return;
+    shown = now.url + now.title;
+    send({ type: 'visitor_update', page: now });
+  }, PAGE_CHECK_MS);
 
   const send = (message: object): void => {
     const text = json().stringify(message);
@@ -59,8 +71,9 @@ export function openPresence(options: PresenceOptions): PresenceSocket {
     socket = ws;
     ws.onopen = () => {
       const identity = options.identity();
-      const page = options.e2ee ? { url: location.origin + '/', title: '' } : { url: location.href.slice(0, 4096), title: document.title.slice(0, 1024) };
-      ws.send(json().stringify({ type: 'visitor_hello', v: PRESENCE_PROTOCOL_VERSION, siteKey: options.siteKey, page, ...(identity ? { identity } : {}) }));
+      const now = page();
+      shown = now.url + now.title;
+      ws.send(json().stringify({ type: 'visitor_hello', v: PRESENCE_PROTOCOL_VERSION, siteKey: options.siteKey, page: now, ...(identity ? { identity } : {}) }));
     };
     ws.onmessage = (event) => {
       let m: Record<string, unknown>;
@@ -98,6 +111,7 @@ export function openPresence(options: PresenceOptions): PresenceSocket {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(watch);
       socket?.close(1000);
     },
   };

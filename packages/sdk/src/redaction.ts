@@ -176,13 +176,20 @@ export function hasLabelValue(el: Element): boolean {
   return el.tagName === 'INPUT' && LABEL_INPUT_TYPES.has((el.getAttribute('type') ?? '').toLowerCase());
 }
 
+/** Whether an element lies in a redacted or a blocked area, when the caller already asked. */
+export interface ElementArea {
+  redacted: boolean;
+  blocked: boolean;
+}
+
 /**
  * Returns the attributes with everything that must not leave the tab masked. Used on the
- * serialized attributes of rrweb events; `attrs` is copied, never mutated.
+ * serialized attributes of rrweb events; `attrs` is copied, never mutated. `area`, when given,
+ * must be `policy.isTextRedacted(el)` and `policy.isBlocked(el)` (saves asking twice per node).
  */
-export function scrubAttributes<T>(policy: RedactionPolicy, el: Element, attrs: Record<string, T>): Record<string, T | string> {
+export function scrubAttributes<T>(policy: RedactionPolicy, el: Element, attrs: Record<string, T>, area?: ElementArea): Record<string, T | string> {
   const out: Record<string, T | string> = { ...attrs };
-  const scrubAll = policy.needsAttributeScrub(el);
+  const scrubAll = area ? area.redacted || area.blocked || policy.isSensitiveField(el) : policy.needsAttributeScrub(el);
   const maskFieldValue = policy.isValueMasked(el) && !(hasLabelValue(el) && !scrubAll);
   for (const name of Object.keys(out)) {
     const lower = name.toLowerCase();

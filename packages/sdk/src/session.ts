@@ -100,7 +100,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
       pending.reject({ code: 'sdk_connection_lost', message: `The session could not start (${reason}).` });
       pending = null;
     }
-    update({ state: hadSession ? 'ended' : 'idle', code: null, expiresAt: null, participants: [] });
+    update({ state: hadSession ? 'ended' : 'idle', code: null, expiresAt: null, participants: [], connection: hadSession && reason === 'connection_lost' ? 'lost' : 'online' });
     if (hadSession) host.emit('ended', { endedBy, reason });
   };
 
@@ -117,7 +117,8 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     pipeline = startCapturePipeline({
       policy,
       canvasFps: host.config.canvasFps,
-      ...(host.config.inlineAssets ? { assetOrigins: [location.origin] } : {}),
+      // Encrypted: assets travel in the sealed stream (asset-supply.ts), not through the proxy.
+      ...(host.config.inlineAssets && !hooks.e2ee?.on() ? { assetOrigins: [location.origin] } : {}),
       frameOrigins: () => host.snapshot().policy?.navigationOrigins ?? [],
       sink: hooks.e2ee ? hooks.e2ee.sink(sink) : sink,
       counters: { epoch: session.epoch, seq: session.seq },
@@ -135,14 +136,16 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     if (host.config.inlineAssets) supplyAssets(session.sessionId, session.resumeToken);
   };
 
-  /** SDK option inlineAssets: assets.js uploads this origin's assets for the agents (asset-supply.ts). */
+  /** SDK option inlineAssets: assets.js uploads this origin's assets for the agents, or under encryption puts them in the stream (asset-supply.ts). */
   const supplyAssets = (sessionId: string, resumeToken: string): void => {
     host
       .loadBundle('/sdk/assets.js')
       .then((factory) => {
         if (stopAssets || stored?.sessionId !== sessionId) return;
         const start = factory as (options: AssetSupplyOptions) => () => void;
-        stopAssets = start({ server: host.config.server, sessionId, resumeToken, isBlocked: (el) => policy.isBlocked(el), onError: report });
+        const encrypted = hooks.e2ee?.on() === true;
+        if (encrypted && !pipeline) return;
+        stopAssets = start({ server: host.config.server, sessionId, resumeToken, isBlocked: (el) => policy.isBlocked(el), onError: report, ...(encrypted && pipeline ? { stream: pipeline } : {}) });
       })
       .catch(report);
   };
@@ -254,6 +257,14 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     return visitor ? { visitor } : {};
   };
 
+  /** Tells the page (event) and the widget (snapshot) that the connection dropped or came back. */
+  const setConnection = (state: 'online' | 'reconnecting'): void => {
+    const was = host.snapshot().connection ?? 'online';
+    if (was === state || (state === 'reconnecting' && !stored)) return;
+    update({ connection: state });
+    if (was === 'reconnecting' || state === 'reconnecting') host.emit('connection', { state });
+  };
+
   let stopAnswering: (() => void) | null = null;
   const connect = (): void => {
     stopAnswering ??= answerTabClaims(() => stored?.sessionId ?? null);
@@ -262,13 +273,15 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
       hello,
       onWelcome: (welcome, reconnected) => {
         welcomeRules = welcome.redaction;
+        setConnection('online');
         onWelcome(welcome, reconnected);
       },
       onMessage,
       onBinary: (frame) => hooks.e2ee?.receive(frame),
-      onReconnecting: () => undefined, // the pipeline drops frames until the next welcome
+      onReconnecting: () => setConnection('reconnecting'), // the pipeline drops frames until the next welcome
       onClosed: ({ code, fatal }) => {
         transport = null;
+        if (!fatal && stored) host.emit('connection', { state: 'lost' });
         finish('system', fatal ? `closed_${code}` : 'connection_lost');
         if (!fatal) host.emit('error', { code: 'sdk_connection_lost', message: 'The connection to Samepage was lost.' });
       },

@@ -36,6 +36,7 @@ const CSS =
   '.sp-ghost:hover{background:var(--sp-soft)}' +
   '.sp-toast{margin-bottom:60px;padding:10px 16px;border-radius:12px;background:#0f172a;color:#fff;font-size:14px;box-shadow:0 10px 30px rgba(15,23,42,.3)}' +
   ':host([data-pos^=top]) .sp-toast{margin:60px 0 0}' +
+  '.sp-net{position:fixed;top:16px;left:50%;transform:translateX(-50%);margin:0!important}' +
   BANNER_CSS;
 
 export const TOAST_MS = 4000;
@@ -72,7 +73,8 @@ export function formatCode(code: string): string {
 /** What screen readers should hear about this change: joins, leaves, control, end. */
 function announcement(before: SamepageSnapshot | null, now: SamepageSnapshot): string {
   if (!before) return '';
-  if (now.state === 'ended' && (before.state === 'active' || before.state === 'waiting')) return t('endedNotice');
+  if (now.state === 'ended' && (before.state === 'active' || before.state === 'waiting')) return t(now.connection === 'lost' ? 'connectionLost' : 'endedNotice');
+  if (now.connection === 'reconnecting' && before.connection !== 'reconnecting') return t('reconnecting');
   const out: string[] = [];
   const name = (id: string, list = now.participants): string => list.find((p) => p.id === id)?.name || t('anAgent');
   for (const p of now.participants) if (!before.participants.some((b) => b.id === p.id)) out.push(t('joined', { name: p.name || t('anAgent') }));
@@ -115,6 +117,7 @@ export function createWidgetUi(layers: Layers, actions: WidgetActions, theme: ()
       snapshot.control.controllerId,
       snapshot.policy?.recorded,
       snapshot.policy?.allowGuests,
+      snapshot.connection,
       requestedBy,
       th,
     ]);
@@ -134,10 +137,12 @@ export function createWidgetUi(layers: Layers, actions: WidgetActions, theme: ()
       case 'ended': {
         ui.append(button('sp-btn sp-corner', th.text?.getHelp || t('getHelp'), actions.start));
         if (snapshot.state === 'ended' && previous && !previous.startsWith('["ended"')) {
-          const toast = el('div', 'sp-toast sp-corner', t('sessionEnded'));
+          const lost = snapshot.connection === 'lost';
+          const toast = el('div', 'sp-toast sp-corner', t(lost ? 'connectionLost' : 'sessionEnded'));
           ui.append(toast);
           clearTimeout(toastTimer);
-          toastTimer = setTimeout(() => toast.remove(), TOAST_MS);
+          // A lost connection stays said until the customer asks for help again.
+          if (!lost) toastTimer = setTimeout(() => toast.remove(), TOAST_MS);
         }
         break;
       }
@@ -173,6 +178,9 @@ export function createWidgetUi(layers: Layers, actions: WidgetActions, theme: ()
       case 'active':
         ui.append(renderBanner(snapshot, chat, actions));
         break;
+    }
+    if (snapshot.connection === 'reconnecting' && (snapshot.state === 'active' || snapshot.state === 'waiting')) {
+      ui.append(el('div', 'sp-toast sp-net', t('reconnecting')));
     }
     if (hadFocus) ui.querySelector<HTMLElement>('button')?.focus();
   };

@@ -18,6 +18,8 @@ interface Props {
   participants: readonly Participant[];
   onSend: (text: string) => void;
   onTyping: (typing: boolean) => void;
+  /** The session has ended: the history stays readable, the input closes. */
+  ended?: boolean;
 }
 
 function useTypingSignal(onTyping: (typing: boolean) => void) {
@@ -46,7 +48,7 @@ function useTypingSignal(onTyping: (typing: boolean) => void) {
   };
 }
 
-export function ChatPanel({ chat, selfId, participants, onSend, onTyping }: Props) {
+export function ChatPanel({ chat, selfId, participants, onSend, onTyping, ended = false }: Props) {
   const [draft, setDraft] = useState('');
   const typing = useTypingSignal(onTyping);
   const nameOf = (id: string) => participants.find((p) => p.id === id)?.name ?? t.roleAgent;
@@ -65,7 +67,7 @@ export function ChatPanel({ chat, selfId, participants, onSend, onTyping }: Prop
   ];
 
   const send = () => {
-    if (!draft.trim()) return;
+    if (ended || !draft.trim()) return;
     onSend(draft);
     setDraft('');
     typing.stop();
@@ -101,7 +103,8 @@ export function ChatPanel({ chat, selfId, participants, onSend, onTyping }: Prop
           id="chat-input"
           rows={2}
           maxLength={4000}
-          placeholder={t.chatMessageLabel}
+          placeholder={ended ? t.chatEnded : t.chatMessageLabel}
+          disabled={ended}
           title={t.chatHint}
           value={draft}
           onChange={(e) => {
@@ -112,7 +115,7 @@ export function ChatPanel({ chat, selfId, participants, onSend, onTyping }: Prop
           onKeyDown={onKeyDown}
           onBlur={() => typing.stop()}
         />
-        <button type="submit" className="button button-primary button-small" disabled={!draft.trim()}>
+        <button type="submit" className="button button-primary button-small" disabled={ended || !draft.trim()}>
           {t.chatSend}
         </button>
       </form>

@@ -9,12 +9,13 @@ const TOOLS: { tool: Tool; label: string; icon: string }[] = [
 ];
 
 /** Pointer (default), Laser, Draw, Highlight and Clear drawings: one tool is active at a time. */
-export function DrawingToolbar({ tool, onTool, onClear }: { tool: Tool; onTool: (tool: Tool) => void; onClear: () => void }) {
+/** `disabled` once the session has ended: the tools can reach nobody. */
+export function DrawingToolbar({ tool, onTool, onClear, disabled = false }: { tool: Tool; onTool: (tool: Tool) => void; onClear: () => void; disabled?: boolean }) {
   return (
     <div className="toolbar" role="toolbar" aria-label={t.toolsLabel}>
       <div className="segmented">
         {TOOLS.map(({ tool: value, label, icon }) => (
-          <button key={value} type="button" className="tool-button" aria-pressed={tool === value} onClick={() => onTool(value)}>
+          <button key={value} type="button" className="tool-button" aria-pressed={tool === value} disabled={disabled} onClick={() => onTool(value)}>
             <svg width="16" height="16" viewBox="0 0 20 20" aria-hidden="true">
               <path d={icon} fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
             </svg>
@@ -22,7 +23,7 @@ export function DrawingToolbar({ tool, onTool, onClear }: { tool: Tool; onTool: 
           </button>
         ))}
       </div>
-      <button type="button" className="button button-ghost button-small" onClick={onClear}>
+      <button type="button" className="button button-ghost button-small" disabled={disabled} onClick={onClear}>
         {t.clearDrawings}
       </button>
     </div>

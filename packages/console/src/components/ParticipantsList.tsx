@@ -23,10 +23,12 @@ interface Props {
   controllerId: string | null;
   /** A shared browser: the host is the browser on the server, and the guest is the customer. */
   sharedBrowser?: boolean;
+  /** The session has ended: nobody is in it any more, whatever the last presence said. */
+  ended?: boolean;
 }
 
 /** Everyone in the session, the customer first, with their role and (for the customer) their state. */
-export function ParticipantsList({ participants, selfId, hostStatus, controllerId, sharedBrowser = false }: Props) {
+export function ParticipantsList({ participants, selfId, hostStatus, controllerId, sharedBrowser = false, ended = false }: Props) {
   const nameOf = (p: Participant) => (sharedBrowser && p.role === 'host' ? enSharedBrowser.browserName : p.name);
   const titleOf = (p: Participant) => (sharedBrowser && p.role === 'host' ? enSharedBrowser.browserRole : sharedBrowser && p.role === 'guest' ? enSharedBrowser.customerRole : roleTitle(p));
   const ordered = [...participants].sort((a, b) => Number(b.role === 'host') - Number(a.role === 'host'));
@@ -37,15 +39,22 @@ export function ParticipantsList({ participants, selfId, hostStatus, controllerI
       </h2>
       <ul className="participants" aria-labelledby="participants-heading">
         {ordered.map((p) => (
-          <li key={p.id} className="participant" data-testid="participant">
-            <span className="participant-dot" style={{ background: p.color || '#9ca3af' }} aria-hidden="true" />
+          <li key={p.id} className={ended ? 'participant participant-left' : 'participant'} data-testid="participant">
+            <span className="participant-dot" style={{ background: ended ? '#9ca3af' : p.color || '#9ca3af' }} aria-hidden="true" />
             <span className="participant-main">
               <span className="participant-name">
                 {nameOf(p)} {p.id === selfId && <span className="muted">{t.you}</span>}
               </span>
               <span className="participant-role">
                 {titleOf(p)}
-                {p.role === 'host' && (
+                {ended ? (
+                  <>
+                    {' · '}
+                    <span className="host-state host-state-left" data-testid={p.role === 'host' ? 'host-state' : undefined}>
+                      {t.participantLeft}
+                    </span>
+                  </>
+                ) : p.role === 'host' && (
                   <>
                     {' · '}
                     <span className={`host-state host-state-${hostStatus}`} data-testid="host-state">
@@ -55,7 +64,7 @@ export function ParticipantsList({ participants, selfId, hostStatus, controllerI
                 )}
               </span>
             </span>
-            {p.id === controllerId && <span className="badge">{t.inControlBadge}</span>}
+            {!ended && p.id === controllerId && <span className="badge">{t.inControlBadge}</span>}
           </li>
         ))}
       </ul>

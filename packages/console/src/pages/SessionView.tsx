@@ -43,8 +43,9 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
   const ready = useSyncExternalStore(replica.subscribe, () => replica.getOverlay().ready);
   const overStream = useSyncExternalStore(transportKind.subscribe, transportKind.get) === 'stream';
   const [chosen, setTool] = useState<Tool>('pointer');
-  const tool = tools.draw ? chosen : 'pointer';
+  const tool = tools.draw && state.phase !== 'ended' ? chosen : 'pointer';
   const live = state.phase === 'live' && !state.reconnecting;
+  const ended = state.phase === 'ended';
   const own = ownControl(state.control, state.participantId);
   const inControl = live && own === 'in_control';
   const guest = state.viewer.kind === 'guest';
@@ -56,7 +57,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
     <div className="session">
       <div className="session-bar">
         <div className="session-title">
-          <span className="session-label">{t.liveSessionLabel}</span>
+          <span className="session-label">{ended ? t.sessionEndedLabel : t.liveSessionLabel}</span>
           {guest && !shared && <span className="badge badge-muted">{t.viewOnly}</span>}
           {state.policy?.e2ee && <E2eeStatus />}
           {state.page && (
@@ -83,7 +84,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
       </div>
       {(!guest || shared) && (
         <div className="session-tools">
-          {tools.draw && <DrawingToolbar tool={tool} onTool={setTool} onClear={() => controller.sendDraw({ kind: 'clear' })} />}
+          {tools.draw && <DrawingToolbar tool={tool} onTool={setTool} onClear={() => controller.sendDraw({ kind: 'clear' })} disabled={ended} />}
           {tools.navigate && inControl && <NavigationBar key={state.page?.url} currentUrl={state.page?.url ?? ''} onAction={(a) => controller.sendAction(a)} />}
           {shared ? (
             <SharedControlBar
@@ -115,7 +116,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
         <div className="session-main">
           <ReplicaView
             replica={replica}
-            greyed={state.phase === 'ended' || (state.hostStatus !== 'active' && state.hostStatus !== 'idle')}
+            greyed={ended || (state.hostStatus !== 'active' && state.hostStatus !== 'idle')}
             onPointer={(x, y) => controller.sendPointer(x, y)}
             interaction={{
               tool,
@@ -133,7 +134,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
           {state.phase === 'ended' && state.ended && <EndedPanel ended={state.ended} onBack={onBack} />}
         </div>
         <aside className="session-side">
-          <ParticipantsList participants={state.participants} selfId={state.participantId} hostStatus={state.hostStatus} controllerId={state.control.controllerId} sharedBrowser={shared} />
+          <ParticipantsList participants={state.participants} selfId={state.participantId} hostStatus={state.hostStatus} controllerId={state.control.controllerId} sharedBrowser={shared} ended={ended} />
           <SharedBrowserPanel sessionId={state.sessionId} tabs={state.sharedBrowser?.tabs ?? null} canSwitch={inControl && tools.navigate} onSelect={(index) => controller.selectTab(index)} />
           {tools.invite && <InvitePanel invite={state.invite} onCreate={() => controller.createInvite()} />}
           {tools.chat && (
@@ -143,6 +144,7 @@ export function SessionView({ replica, onLeave, onBack }: Props) {
               participants={state.participants}
               onSend={(text) => controller.chat.post(text)}
               onTyping={(typing) => controller.sendTyping(typing)}
+              ended={ended}
             />
           )}
           {tools.notes && state.sessionId && (

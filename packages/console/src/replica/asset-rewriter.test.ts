@@ -75,3 +75,54 @@ test('without routing (proxy off, or a guest), nothing changes', () => {
   const before = html(events);
   assert.equal(html(r.rewrite(events)), before);
 });
+
+/** The SDK's inline asset events (asset-inline.ts): base64 cut into `parts`. */
+function inlineAsset(url: string, type: string, bytes: Buffer, parts = 1): ReplicaEvent[] {
+  const data = bytes.toString('base64');
+  const size = Math.ceil(data.length / parts);
+  return Array.from({ length: parts }, (_, part) => ({ type: 5, timestamp: 1, data: { tag: 'samepage:asset', payload: { url, type, part, parts, data: data.slice(part * size, (part + 1) * size) } } }));
+}
+
+test('end-to-end encrypted inline assets: images become blob: URLs, fonts data: URLs, before the proxy; their events are not passed on', async () => {
+  const r = new AssetRewriter(CONSOLE, true);
+  r.setRouting(routing);
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="red"/></svg>');
+  const font = Buffer.from('wOF2 font bytes, cut in three parts');
+  const events = r.rewrite([
+    ...snapshot(
+      { type: 2, id: 3, tagName: 'style', attributes: {}, childNodes: [{ type: 3, id: 4, isStyle: true, textContent: '@font-face{font-family:F;src:url(/private/f.woff2)} .x{background:url(https://shop.example.com/private/bg.svg#frag)}' }] },
+      { type: 2, id: 5, tagName: 'img', attributes: { src: '/private/logo.svg' }, childNodes: [] },
+      { type: 2, id: 6, tagName: 'img', attributes: { src: 'https://shop.example.com/public.png' }, childNodes: [] },
+    ),
+    ...inlineAsset('https://shop.example.com/private/logo.svg', 'image/svg+xml', svg),
+    ...inlineAsset('https://shop.example.com/private/bg.svg', 'image/svg+xml', svg),
+    ...inlineAsset('https://shop.example.com/private/f.woff2', 'font/woff2', font, 3),
+  ]);
+  assert.equal(events.length, 2, 'the asset events stay in the rewriter');
+  const out = html(events);
+  const logo = /"src":"(blob:[^"]+)"/.exec(out)?.[1];
+  assert.ok(logo, out);
+  assert.deepEqual(Buffer.from(await (await fetch(logo)).arrayBuffer()), svg, 'the blob holds the customer’s bytes');
+  const css = out.replace(/\\"/g, '"');
+  assert.match(css, /background:url\("blob:/);
+  assert.ok(css.includes(`url("data:font/woff2;base64,${font.toString('base64')}")`), 'the font as a data: URL (font-src allows data:, not blob:)');
+  assert.ok(out.includes('"src":"https://shop.example.com/public.png"'), 'an asset the stream did not carry keeps its URL');
+
+  // The next keyframe brings the set again; one without the asset leaves it to the proxy rules.
+  const next = html(r.rewrite(snapshot({ type: 2, id: 5, tagName: 'img', attributes: { src: 'https://shop.example.com/private/logo.svg' }, childNodes: [] })));
+  assert.ok(next.includes('"src":"https://shop.example.com/private/logo.svg"'), next);
+});
+
+test('malformed, partial, oversized or unsafe inline assets are ignored', () => {
+  const r = new AssetRewriter(CONSOLE, true);
+  const img = (src: string) => ({ type: 2, id: 5, tagName: 'img', attributes: { src }, childNodes: [] });
+  const events = r.rewrite([
+    ...snapshot(img('https://shop.example.com/a.html'), img('https://shop.example.com/b.png'), img('https://shop.example.com/c.png')),
+    ...inlineAsset('https://shop.example.com/a.html', 'text/html', Buffer.from('<script>1</script>')),
+    ...inlineAsset('https://shop.example.com/b.png', 'image/png', Buffer.from('only one of two parts'), 2).slice(0, 1),
+    { type: 5, timestamp: 1, data: { tag: 'samepage:asset', payload: { url: 'https://shop.example.com/c.png', type: 'image/png', part: 0, parts: 1, data: 'not base64!' } } },
+  ]);
+  const out = html(events);
+  assert.ok(!out.includes('blob:'), out);
+  assert.ok(!out.includes('data:'), out);
+});

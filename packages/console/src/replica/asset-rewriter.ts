@@ -7,10 +7,13 @@
  * - `http:` assets when the console runs on `https:` (mixed content);
  * - every asset of an origin the customer's tab supplies itself (SDK `inlineAssets`, announced
  *   in the stream by the ASSETS_TAG custom event): intranet hosts and assets behind a login.
+ * In an end-to-end encrypted session the tab sends those assets inside the stream instead
+ * (ASSET_TAG events, asset-blobs.ts): they become local blob:/data: URLs, before any proxy rule.
  * Everything else keeps its URL. docs/FIDELITY.md, "Assets", has the whole story.
  */
 import { rewriteCssUrls, type CssUrlContext } from '@samepage/protocol';
 import type { ReplicaEvent } from './frame-decoder.ts';
+import { ASSET_TAG, AssetBlobs, normaliseAssetUrl } from './asset-blobs.ts';
 
 /** The SDK's custom event: `{ origins: string[] }` whose assets its tab uploads (asset-supply.ts). */
 export const ASSETS_TAG = 'samepage:assets';
@@ -32,6 +35,7 @@ const ASSET_TAGS = new Set([...SRC_TAGS, 'link', 'image']);
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const isAssetEvent = (e: ReplicaEvent): boolean => e.type === EventType.Custom && obj(e.data)?.tag === ASSET_TAG;
 
 export class AssetRewriter {
   private routing: AssetRouting | null = null;
@@ -41,6 +45,7 @@ export class AssetRewriter {
   /** Tags of elements with asset attributes, by mirror id (attribute mutations name only the id). */
   private assetTags = new Map<number, string>();
   private base = '';
+  private readonly blobs = new AssetBlobs();
 
   constructor(
     private readonly consoleOrigin: string,
@@ -51,18 +56,31 @@ export class AssetRewriter {
     this.routing = routing;
   }
 
-  /** Rewrites a batch in place (and returns it); a no-op until the proxy's routing is known. */
+  /**
+   * Rewrites a batch in place and returns it without the inline assets' events (their bytes are
+   * kept here); a no-op until the proxy's routing is known or the stream carried assets.
+   */
   rewrite(events: ReplicaEvent[]): ReplicaEvent[] {
-    for (const event of events) this.noteOrigins(event);
-    if (!this.routing) return events;
+    let assets = 0;
+    for (const event of events) assets += this.noteEvent(event) ? 1 : 0;
+    if (!this.routing && this.blobs.size() === 0) return events;
     for (const event of events) this.rewriteEvent(event);
-    return events;
+    return assets ? events.filter((e) => !isAssetEvent(e)) : events;
   }
 
-  /** The proxy URL for a reference, or null to keep it. */
+  /** Drops the inline assets' blob: URLs (the replica is gone). */
+  dispose(): void {
+    this.blobs.dispose();
+  }
+
+  /** The local URL of an inline asset, else the proxy URL for a reference, or null to keep it. */
   routeUrl(raw: string, context: CssUrlContext | 'attr'): string | null {
+    if (raw.startsWith('data:') || raw.startsWith('blob:')) return null;
+    const key = this.blobs.size() ? normaliseAssetUrl(raw, this.base) : null;
+    const local = key ? this.blobs.lookup(key, context === 'font') : null;
+    if (local) return local;
     const routing = this.routing;
-    if (!routing || raw.startsWith('data:') || raw.startsWith('blob:')) return null;
+    if (!routing) return null;
     let url: URL;
     try {
       url = new URL(raw, this.base || undefined);
@@ -75,11 +93,18 @@ export class AssetRewriter {
     return route ? `${routing.proxy}?t=${encodeURIComponent(routing.token)}&u=${encodeURIComponent(url.href)}` : null;
   }
 
-  private noteOrigins(event: ReplicaEvent): void {
+  /** Notes the base URL, the supplied origins and the inline assets; true for an inline asset's event. */
+  private noteEvent(event: ReplicaEvent): boolean {
     const data = obj(event.data);
     if (event.type === EventType.Meta && typeof data?.href === 'string') this.base = data.href;
-    if (event.type !== EventType.Custom || data?.tag !== ASSETS_TAG) return;
+    if (event.type === EventType.FullSnapshot) this.blobs.startKeyframe();
+    if (isAssetEvent(event)) {
+      this.blobs.note(obj(data?.payload));
+      return true;
+    }
+    if (event.type !== EventType.Custom || data?.tag !== ASSETS_TAG) return false;
     for (const origin of list(obj(data.payload)?.origins)) if (typeof origin === 'string' && /^https?:\/\/[^/]+$/.test(origin)) this.customerOrigins.add(origin);
+    return false;
   }
 
   private css(text: string): string {

@@ -5,6 +5,7 @@
 import { Replayer } from 'rrweb';
 import type { RecordedEvent } from '../api-recordings.ts';
 import { lockDown, markBlockedNodes, STYLE_RULES } from './rrweb-adapter.ts';
+import { fitToStage } from './fit-stage.ts';
 
 export interface RecordingPlayer {
   /** Total length, ms. */
@@ -23,7 +24,8 @@ export interface RecordingPlayer {
   destroy(): void;
 }
 
-export function createRecordingPlayer(root: HTMLElement, events: readonly RecordedEvent[], contentPolicy: string): RecordingPlayer {
+/** `maxHeight`: the tallest the scaled page may be (px), so what is under it stays in view. */
+export function createRecordingPlayer(root: HTMLElement, events: readonly RecordedEvent[], contentPolicy: string, maxHeight = () => window.innerHeight * 0.6): RecordingPlayer {
   root.replaceChildren();
   const replayer = new Replayer(events as unknown as ConstructorParameters<typeof Replayer>[0], {
     root,
@@ -45,6 +47,7 @@ export function createRecordingPlayer(root: HTMLElement, events: readonly Record
     finished?.();
   });
   replayer.pause(0);
+  const stopFitting = fitToStage(root, replayer.wrapper, replayer.iframe, maxHeight);
   return {
     duration,
     position: () => Math.min(duration, Math.max(0, replayer.getCurrentTime())),
@@ -75,6 +78,7 @@ export function createRecordingPlayer(root: HTMLElement, events: readonly Record
     },
     document: () => replayer.iframe.contentDocument,
     destroy() {
+      stopFitting();
       replayer.destroy();
       root.replaceChildren();
     },

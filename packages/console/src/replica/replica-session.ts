@@ -154,6 +154,7 @@ export class ReplicaSession {
     this.stopAssetRouting = null;
     this.adapter?.destroy();
     this.adapter = null;
+    this.assets.dispose();
     this.listeners.clear();
   }
 

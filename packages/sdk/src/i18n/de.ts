@@ -6,6 +6,8 @@ export const DE: Strings = {
   getHelp: 'Hilfe anfordern',
   connecting: 'Verbindung wird hergestellt…',
   sessionEnded: 'Sitzung beendet',
+  reconnecting: 'Verbindung unterbrochen — neuer Versuch…',
+  connectionLost: 'Die Sitzung ist beendet: Die Verbindung zum Server ist abgebrochen',
   connectingWith: 'Sie werden mit {name} verbunden…',
   yourAgent: 'dem Support',
   cancel: 'Abbrechen',

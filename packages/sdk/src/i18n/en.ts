@@ -9,6 +9,8 @@ export const EN_WIDGET = {
   getHelp: 'Get help',
   connecting: 'Connecting…',
   sessionEnded: 'Session ended',
+  reconnecting: 'Connection lost — reconnecting…',
+  connectionLost: 'The session ended: the connection to the server was lost',
   connectingWith: 'Connecting you with {name}…',
   yourAgent: 'your agent',
   cancel: 'Cancel',

@@ -6,6 +6,8 @@ export const ES: Strings = {
   getHelp: 'Obtener ayuda',
   connecting: 'Conectando…',
   sessionEnded: 'Sesión finalizada',
+  reconnecting: 'Conexión perdida — reconectando…',
+  connectionLost: 'La sesión ha finalizado: se perdió la conexión con el servidor',
   connectingWith: 'Conectándole con {name}…',
   yourAgent: 'su agente',
   cancel: 'Cancelar',

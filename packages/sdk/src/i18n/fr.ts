@@ -6,6 +6,8 @@ export const FR: Strings = {
   getHelp: 'Obtenir de l’aide',
   connecting: 'Connexion…',
   sessionEnded: 'Session terminée',
+  reconnecting: 'Connexion perdue — reconnexion…',
+  connectionLost: 'La session est terminée : la connexion au serveur a été perdue',
   connectingWith: 'Mise en relation avec {name}…',
   yourAgent: 'votre conseiller',
   cancel: 'Annuler',

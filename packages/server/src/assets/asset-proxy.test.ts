@@ -43,22 +43,33 @@ async function withServer(t: TestContext, env: Record<string, string>, resolve?:
 }
 
 /** A live session of a site with these origins, joined by the admin; answers the proxy token. */
-async function liveSession(t: TestContext, server: RunningServer, origins: string[]) {
-  const site = await server.store.createSite({ tenantId: await tenantOf(server), name: 'Shop', allowedOrigins: origins });
+async function liveSession(t: TestContext, server: RunningServer, origins: string[], options: { e2ee?: boolean } = {}) {
+  const e2ee = options.e2ee === true;
+  const site = await server.store.createSite({ tenantId: await tenantOf(server), name: 'Shop', allowedOrigins: origins, ...(e2ee ? { policy: { e2ee: true } } : {}) });
   const host = await connect(server, { origin: origins[0]! });
   t.after(() => host.ws.close());
-  host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey: site.siteKey, page: { url: `${origins[0]}/`, title: 'Shop' } });
+  host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey: site.siteKey, page: { url: `${origins[0]}/`, title: 'Shop' }, ...(e2ee ? { e2ee: true } : {}) });
   await host.next('welcome');
   host.send({ type: 'session_start' });
   const created = await host.next('session_created');
   const cookie = await login(server);
-  const { agent } = await joinAs(server, cookie, created.code);
+  const agent = e2ee ? await joinEncrypted(server, cookie, created.code) : (await joinAs(server, cookie, created.code)).agent;
   t.after(() => agent.ws.close());
   const res = await fetch(`${server.url}/api/sessions/${created.sessionId}/asset-token`, { headers: { cookie } });
   assert.equal(res.status, 200);
   const body = (await res.json()) as { enabled: boolean; token: string; expiresAt: number; path: string };
   assert.equal(body.enabled, true);
   return { ...body, sessionId: created.sessionId, resumeToken: created.resumeToken, cookie, host };
+}
+
+/** joinAs for an encrypted session: the console says it speaks E2EE. */
+async function joinEncrypted(server: RunningServer, cookie: string, code: string) {
+  const agent = await connect(server, { cookie });
+  agent.send({ type: 'agent_hello', v: PROTOCOL_VERSION, e2ee: true });
+  await agent.next('welcome');
+  agent.send({ type: 'join', code });
+  await agent.next('joined');
+  return agent;
 }
 
 const proxied = (server: RunningServer, token: string, url: string, headers: Record<string, string> = {}) =>
@@ -228,4 +239,35 @@ test("the customer's tab supplies assets only it can reach: announced, uploaded,
   const otherSession = await liveSession(t, server, [shop.origin]);
   const other = await proxied(server, otherSession.token, url);
   assert.notEqual(other.status, 200);
+});
+
+test('end-to-end encrypted session: the tab cannot upload assets (e2ee_feature_off), and the proxy fetches public addresses only, even with ASSET_PROXY_ALLOW_PRIVATE', async (t) => {
+  const shop = await startShop(t, 'shop.test');
+  shop.routes.set('/logo.png', (res) => res.writeHead(200, { 'content-type': 'image/png' }).end(PNG));
+  const server = await withServer(t, { ASSET_PROXY_ALLOW_PRIVATE: '1' }, { 'shop.test': '127.0.0.1' });
+  const session = await liveSession(t, server, [shop.origin], { e2ee: true });
+  const url = `${shop.origin}/logo.png`;
+  const upload = (path: string, body: BodyInit, headers: Record<string, string>) =>
+    fetch(`${server.url}${path}`, { method: 'POST', body, headers: { origin: shop.origin, 'x-samepage-session': session.sessionId, 'x-samepage-key': session.resumeToken, ...headers } });
+  for (const [path, body, type] of [
+    ['/assets/session/manifest', JSON.stringify({ urls: [url] }), 'application/json'],
+    ['/assets/session/asset', PNG, 'image/png'],
+  ] as const) {
+    const res = await upload(path, body, { 'content-type': type, 'x-samepage-asset-url': url });
+    assert.equal(res.status, 409, path);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'e2ee_feature_off', path);
+  }
+  assert.equal(server.assets.uploads.sessionIds().length, 0, 'nothing of the session is held');
+  assert.equal(server.assets.cache.get(`s:${session.sessionId}:${url}`), null);
+
+  // The operator allows private addresses, but not for an encrypted session: the site's host on
+  // loopback is not fetched (the agent's browser is sent there itself, as without a proxy).
+  const res = await proxied(server, session.token, url);
+  assert.equal(res.status, 307);
+  assert.equal(res.headers.get('location'), url);
+  assert.equal(shop.hits.length, 0, 'the proxy did not connect');
+  // Control: the same server fetches it for an unencrypted session of the same site host.
+  const plain = await liveSession(t, server, [shop.origin]);
+  assert.equal((await proxied(server, plain.token, url)).status, 200);
+  assert.equal(shop.hits.length, 1);
 });

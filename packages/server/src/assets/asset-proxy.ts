@@ -18,8 +18,12 @@ import { SessionAssets } from './session-assets.ts';
 /** The proxy's path on the server; the console and stylesheets served here point at it. */
 export const ASSET_PROXY_PATH = '/assets/proxy';
 
-/** What the proxy needs to know about a session: the site's origins, and whether it is still live. */
-export type SessionLookup = (tenantId: string, sessionId: string) => Promise<{ siteOrigins: readonly string[]; live: boolean } | null>;
+/**
+ * What the proxy needs to know about a session: the site's origins, whether it is still live,
+ * and whether it is end-to-end encrypted (then it serves no uploads and fetches public addresses
+ * only, whatever ASSET_PROXY_ALLOW_PRIVATE says: docs/SECURITY.md §10).
+ */
+export type SessionLookup = (tenantId: string, sessionId: string) => Promise<{ siteOrigins: readonly string[]; live: boolean; e2ee?: boolean } | null>;
 
 export type ProxyAnswer =
   | { kind: 'asset'; body: Buffer; contentType: string; source: 'customer' | 'cache' | 'fetched' }
@@ -73,7 +77,8 @@ export class AssetProxy {
     const session = await this.sessions(grant.tenantId, grant.sessionId);
     if (!session || !session.live) return { kind: 'error', code: 'session_ended', message: 'The session has ended.' };
     const href = url.href;
-    const uploaded = await this.uploads.get(grant.sessionId, href, this.config.uploadWaitMs);
+    const e2ee = session.e2ee === true;
+    const uploaded = e2ee ? null : await this.uploads.get(grant.sessionId, href, this.config.uploadWaitMs);
     if (uploaded) {
       this.counters.customerAssets += 1;
       return this.answer(uploaded, url, token, 'customer');
@@ -82,12 +87,13 @@ export class AssetProxy {
       this.counters.refused += 1;
       return { kind: 'error', code: 'asset_not_allowed', message: `${url.host} is not one of the site's hosts.` };
     }
-    const key = `f:${grant.tenantId}:${href}`;
+    // Under encryption a cached fetch may only be served if it was fetched public-only: its own key.
+    const key = `${e2ee ? 'p' : 'f'}:${grant.tenantId}:${href}`;
     const cached = this.cache.get(key);
     if (cached) return this.answer(cached, url, token, 'cache');
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.fetchAndStore(key, url, session.siteOrigins).finally(() => this.inflight.delete(key));
+      pending = this.fetchAndStore(key, url, session.siteOrigins, e2ee).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     const result = await pending;
@@ -95,11 +101,11 @@ export class AssetProxy {
     return this.answer({ bytes: result.body, contentType: result.contentType, storedAt: Date.now() }, url, token, 'fetched');
   }
 
-  private async fetchAndStore(key: string, url: URL, siteOrigins: readonly string[]): Promise<ProxyAnswer> {
+  private async fetchAndStore(key: string, url: URL, siteOrigins: readonly string[], publicOnly: boolean): Promise<ProxyAnswer> {
     this.counters.fetches += 1;
     const c = this.config;
     const result = await fetchAsset(url, {
-      allowPrivate: c.allowPrivate,
+      allowPrivate: c.allowPrivate && !publicOnly,
       maxBytes: c.maxAssetBytes,
       timeoutMs: c.fetchTimeoutMs,
       isAllowed: (u) => isHostAllowed(u, siteOrigins, c.allowHosts),

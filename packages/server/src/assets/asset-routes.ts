@@ -51,12 +51,12 @@ const SWEEP_MS = 60_000;
 function sessionLookup(store: Store, relay: Relay): SessionLookup {
   return async (tenantId, sessionId) => {
     const local = relay.sessions.get(sessionId);
-    if (local && local.tenantId === tenantId) return { siteOrigins: local.policy.navigationOrigins, live: !local.ended };
+    if (local && local.tenantId === tenantId) return { siteOrigins: local.policy.navigationOrigins, live: !local.ended, e2ee: local.e2ee !== null };
     // The session lives on another node (REDIS_URL): the database knows its site and whether it ended.
     const row = await store.getSession(tenantId, sessionId);
     if (!row) return null;
     const site = await store.getSite(tenantId, row.site_id);
-    return site ? { siteOrigins: site.allowedOrigins, live: row.ended_at === null } : null;
+    return site ? { siteOrigins: site.allowedOrigins, live: row.ended_at === null, e2ee: row.e2ee === 1 } : null;
   };
 }
 
@@ -127,7 +127,7 @@ async function isRemoteMember(relay: Relay, tenantId: string, sessionId: string,
 }
 
 /** The customer's tab, by its session id and resume token, from an allowed origin of the site. */
-function uploader(request: FastifyRequest, deps: AssetRouteDeps): { sessionId: string; origin: string } | null {
+function uploader(request: FastifyRequest, deps: AssetRouteDeps): { sessionId: string; origin: string; e2ee: boolean } | null {
   const sessionId = request.headers['x-samepage-session'];
   const key = request.headers['x-samepage-key'];
   const origin = request.headers.origin;
@@ -135,8 +135,11 @@ function uploader(request: FastifyRequest, deps: AssetRouteDeps): { sessionId: s
   const session = deps.relay.sessions.get(sessionId);
   if (!session || session.ended || !safeEqual(session.resumeToken, key)) return null;
   if (!isOriginAllowed(origin, session.policy.navigationOrigins, request.raw, deps.config.trustProxy)) return null;
-  return { sessionId, origin };
+  return { sessionId, origin, e2ee: session.e2ee !== null };
 }
+
+/** Encrypted sessions carry their assets sealed in the DOM stream: the server takes no bytes (docs/E2EE.md, "Assets"). */
+const E2EE_UPLOAD_REFUSED = 'This session is end-to-end encrypted: its assets travel inside the encrypted stream, and the server accepts no upload of them.';
 
 /** Only assets of the page's own origin: those the tab fetched with its credentials. */
 function sameOriginUrl(raw: unknown, origin: string): string | null {
@@ -169,6 +172,7 @@ function registerUploadRoutes(app: FastifyInstance, deps: AssetRouteDeps, proxy:
       if (!limits.enabled) return sendError(reply, 'not_found');
       const who = uploader(request, deps);
       if (!who) return sendError(reply, 'forbidden', 'Not the customer of a live session.');
+      if (who.e2ee) return sendError(reply, 'e2ee_feature_off', E2EE_UPLOAD_REFUSED);
       let urls: unknown;
       try {
         urls = (JSON.parse((request.body as Buffer).toString('utf8')) as { urls?: unknown }).urls;
@@ -186,6 +190,7 @@ function registerUploadRoutes(app: FastifyInstance, deps: AssetRouteDeps, proxy:
       if (!limits.enabled) return sendError(reply, 'not_found');
       const who = uploader(request, deps);
       if (!who) return sendError(reply, 'forbidden', 'Not the customer of a live session.');
+      if (who.e2ee) return sendError(reply, 'e2ee_feature_off', E2EE_UPLOAD_REFUSED);
       const url = sameOriginUrl(request.headers['x-samepage-asset-url'], who.origin);
       if (!url) return sendError(reply, 'asset_not_allowed', 'Only assets of the page’s own origin are accepted.');
       const body = request.body as Buffer;

@@ -38,7 +38,7 @@ export class VisitorHandler implements MessageHandler {
 
   onMessage(message: ClientMessage): void {
     if (!this.visitorId) return this.peer.fail('unexpected_message', 'Wait for the welcome.');
-    if (message.type === 'visitor_update') return this.relay.visitors.update(this.visitorId, { identity: message.identity });
+    if (message.type === 'visitor_update') return this.relay.visitors.update(this.visitorId, { identity: message.identity, page: message.page });
     if (message.type === 'cobrowse_answer') {
       if (!this.relay.visitors.answer(this.peer, message.requestId, message.accepted)) this.peer.fail('not_found', 'That request has expired.');
       return;

@@ -83,7 +83,7 @@ export class VisitorRegistry {
   }
 
   /** A visitor here: changed now. A visitor on another node: `inSession` is sent to its node. */
-  update(visitorId: string, patch: { identity?: VisitorIdentity; inSession?: boolean }): void {
+  update(visitorId: string, patch: { identity?: VisitorIdentity; page?: Visitor['page']; inSession?: boolean }): void {
     const entry = this.visitors.get(visitorId);
     if (!entry) {
       const node = this.remotePresence.get(visitorId);
@@ -92,6 +92,7 @@ export class VisitorRegistry {
       return;
     }
     if (patch.identity) entry.visitor.identity = patch.identity;
+    if (patch.page) entry.visitor.page = patch.page;
     if (patch.inSession !== undefined) entry.visitor.inSession = patch.inSession;
     this.publish(entry);
   }
