@@ -25,6 +25,7 @@ import { compareCodes } from './support/e2ee-pages.ts';
 import { tenantIdOf } from './support/fixture-site.ts';
 
 const AGENT = 'Ann Agent';
+const LATE = 'Sam Supervisor';
 const FONT = fs.readFileSync('/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf');
 const LOGIN_COOKIE = 'shop_login';
 
@@ -92,7 +93,7 @@ function tapHttpRequests(t: TestContext): string[] {
       const req = args[0] as http.IncomingMessage;
       seen.push(`${req.method} ${req.headers.host} ${req.url}`);
     }
-    return emit.call(this, event, ...args);
+    return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as typeof emit;
   t.after(() => {
     http.Server.prototype.emit = emit;
@@ -165,22 +166,26 @@ async function runSession(t: TestContext, e2ee: boolean) {
   const font = await replicaFont(agent.page);
   const customerFont = (await customer.page.evaluate(FONT_STATE('document'))) as { status: string; width: number };
 
-  const sources = [
-    ...frameSources(server),
-    ...cacheSources(server),
-    ...assetCacheSources(server),
-    ...storageSources(server),
-    ...server.logs.map((line, i): [string, string] => [`log line #${i}`, line]),
-    ...sent,
-  ];
-  const found = findCanaries(sources, [markers.svg, markers.css]);
+  /** Searched again after everything the test does: every place the server could hold a marker. */
+  const search = (): string[] =>
+    findCanaries(
+      [
+        ...frameSources(server),
+        ...cacheSources(server),
+        ...assetCacheSources(server),
+        ...storageSources(server),
+        ...server.logs.map((line, i): [string, string] => [`log line #${i}`, line]),
+        ...sent,
+      ],
+      [markers.svg, markers.css],
+    );
   const serverPort = new URL(server.url).port;
-  const serverRequests = requests.filter((r) => r.split(' ')[1]?.endsWith(`:${serverPort}`));
-  return { server, shop, markers, logo, font, customerFont, found, serverRequests };
+  const serverRequests = (): string[] => requests.filter((r) => r.split(' ')[1]?.endsWith(`:${serverPort}`));
+  return { browser, server, shop, customer, markers, logo, font, customerFont, search, serverRequests };
 }
 
 test('end-to-end encrypted: an image and a web font behind the customer’s login render in the replica from the sealed stream; no byte of them reaches the server, and nothing is uploaded', { timeout: 120_000 }, async (t) => {
-  const { server, shop, logo, font, customerFont, found, serverRequests } = await runSession(t, true);
+  const { browser, server, shop, customer, logo, font, customerFont, search, serverRequests } = await runSession(t, true);
 
   assert.ok(logo.src.startsWith('blob:'), `the image is a local blob: URL made in the console: ${logo.src}`);
   assert.equal(logo.width, 40, 'the SVG decoded in the replica');
@@ -189,9 +194,20 @@ test('end-to-end encrypted: an image and a web font behind the customer’s logi
   assert.equal(font.status, 'loaded', 'the web font loaded in the replica');
   assert.ok(Math.abs(font.width - customerFont.width) < 1, `the text has the customer’s width (${font.width} vs ${customerFont.width})`);
 
-  assert.deepEqual(found, [], 'no marker from the image or the stylesheet anywhere on the server');
-  assert.deepEqual(serverRequests.filter((r) => r.includes('/assets/session/')), [], 'no asset upload or manifest reached the server');
-  assert.ok(serverRequests.some((r) => r.includes(' /sdk/assets.js')), `control: the tap sees the server’s requests (assets.js was loaded): ${serverRequests.slice(0, 8).join('; ')}`);
+  // A late joiner gets the assets too: they travel in every keyframe, and it gets its own.
+  const late = await openConsole(browser, server, await createUser(server, 'supervisor', LATE));
+  await late.page.getByTestId('live-session').filter({ hasText: AGENT }).getByRole('button', { name: /^Join the .*session with/ }).click({ timeout: 15_000 });
+  const lateCodes = await compareCodes(customer, late, LATE);
+  assert.equal(lateCodes.customer, lateCodes.agent);
+  const lateLogo = await replicaLogo(late.page, true);
+  assert.ok(lateLogo.src.startsWith('blob:'), `the late joiner's image is local too: ${lateLogo.src}`);
+  assert.deepEqual(lateLogo.rgb, [220, 38, 38], 'with the customer’s pixels');
+  assert.equal((await replicaFont(late.page)).status, 'loaded', 'and the web font');
+
+  assert.deepEqual(search(), [], 'no marker from the image or the stylesheet anywhere on the server');
+  const requests = serverRequests();
+  assert.deepEqual(requests.filter((r) => r.includes('/assets/session/')), [], 'no asset upload or manifest reached the server');
+  assert.ok(requests.some((r) => r.includes(' /sdk/assets.js')), `control: the tap sees the server’s requests (assets.js was loaded): ${requests.slice(0, 8).join('; ')}`);
   assert.equal(server.assets.stats().customerAssets, 0);
   assert.equal(server.assets.uploads.sessionIds().length, 0);
   // Only the customer's tab got the private files; whatever else asked (the agent's browser before
@@ -199,15 +215,18 @@ test('end-to-end encrypted: an image and a web font behind the customer’s logi
   assert.ok(shop.hits.some((h) => h.path === '/private/logo.svg' && h.loggedIn), 'the customer’s tab fetched the image with its cookie');
   const sealed = server.frames.filter((f) => f.dir === 'in' && f.binary && f.data[0] === 0x02 && f.data[2] === 0x01);
   assert.ok(sealed.length >= 2, `the keyframe that carried the assets went encrypted (${sealed.length} encrypted keyframes)`);
+  t.diagnostic(`encrypted keyframes from the tab (bytes): ${sealed.map((f) => f.data.byteLength).join(', ')}; the font is ${FONT.byteLength} bytes`);
   assert.equal(server.frames.filter((f) => f.binary && f.data[0] === 0x01).length, 0, 'no plaintext DOM frame at all');
 });
 
 test('control: the same page without encryption uploads the assets to the server, and the same search finds both markers there (the test can fail)', { timeout: 120_000 }, async (t) => {
-  const { markers, logo, font, found, serverRequests } = await runSession(t, false);
+  const { markers, logo, font, search, serverRequests } = await runSession(t, false);
+  const found = search();
   assert.equal(logo.width, 40, 'the image reached the replica (through the proxy)');
   assert.deepEqual(logo.rgb, [220, 38, 38]);
   assert.equal(font.status, 'loaded');
-  assert.ok(serverRequests.some((r) => r.startsWith('POST') && r.includes('/assets/session/asset')), `the tab uploaded: ${serverRequests.filter((r) => r.includes('/assets/')).join('; ')}`);
+  const requests = serverRequests();
+  assert.ok(requests.some((r) => r.startsWith('POST') && r.includes('/assets/session/asset')), `the tab uploaded: ${requests.filter((r) => r.includes('/assets/')).join('; ')}`);
   assert.ok(found.some((f) => f.startsWith(`${markers.svg} `) && f.includes('asset cache')), `the SVG marker is found in the uploaded bytes; found: ${found.slice(0, 5).join('; ')}`);
   assert.ok(found.some((f) => f.startsWith(`${markers.css} `)), `the stylesheet marker is found; found: ${found.slice(0, 5).join('; ')}`);
 });

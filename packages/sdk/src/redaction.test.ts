@@ -151,6 +151,23 @@ describe('redaction in a real DOM', () => {
     assert.ok(rows.some((r) => !r.masked) && rows.some((r) => r.masked));
   });
 
+  test('scrubAttributes given the area the snapshot pass already asked for returns what it returns without it', async () => {
+    const rows = (await page.evaluate(`(() => {
+      const { createRedactionPolicy, scrubAttributes } = window.__sp.redaction;
+      const policy = createRedactionPolicy({ redact: ['.tenant-secret'], block: [], allow: [] });
+      return Array.from(document.querySelectorAll('*')).map((el) => {
+        const attrs = {};
+        for (const a of Array.from(el.attributes)) attrs[a.name] = a.value;
+        const area = { redacted: policy.isTextRedacted(el), blocked: policy.isBlocked(el) };
+        return { id: el.id || el.tagName, plain: scrubAttributes(policy, el, attrs), given: scrubAttributes(policy, el, attrs, area) };
+      });
+    })()`)) as Array<{ id: string; plain: unknown; given: unknown }>;
+    assert.ok(rows.length > 30);
+    for (const row of rows) assert.deepEqual(row.given, row.plain, row.id);
+    // The fixture does exercise the masking branches.
+    assert.ok(rows.some((r) => JSON.stringify(r.plain).includes(MASKED_TEXT)) && rows.some((r) => JSON.stringify(r.plain).includes(MASKED_VALUE)));
+  });
+
   test('masks are constants that do not reveal length; empty and whitespace stay as they are', async () => {
     const r = await page.evaluate(() => {
       const { maskValue, maskText } = window.__sp.redaction;

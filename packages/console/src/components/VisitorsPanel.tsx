@@ -15,7 +15,7 @@ export function VisitorsPanel() {
   useEffect(() => controller.subscribeVisitors(), [controller]);
 
   return (
-    <section className="card list-card" aria-labelledby="visitors-heading">
+    <section className="card list-card visitors-card" aria-labelledby="visitors-heading">
       <h2 id="visitors-heading">{t.visitorsHeading}</h2>
       {cobrowse?.status === 'declined' && (
         <p className="form-error" role="alert">
