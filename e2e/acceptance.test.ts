@@ -350,3 +350,27 @@ function darkestPixel(png: Buffer): number {
   for (let i = 0; i < data.length; i += 4) min = Math.min(min, ((data[i] ?? 255) + (data[i + 1] ?? 255) + (data[i + 2] ?? 255)) / 3);
   return min;
 }
+
+test("a message's page snapshot of an 1100 px wide page is scaled to fit its card on a 1280 × 800 console", async (t) => {
+  const browser = await withBrowser(t);
+  const server = await withServer(t);
+  const customer = await openCustomer(browser, { viewport: { width: 1100, height: 700 } });
+  await customer.open(`${server.url}/login.html`);
+  await customer.widget().getByRole('button', { name: 'Leave a message' }).waitFor({ timeout: 15_000 });
+  await customer.page.evaluate(`window.Samepage.leaveMessage({ text: 'I cannot sign in', name: 'Maria Lopez', attachSnapshot: true })`);
+
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const admin = new ConsolePage(page, server.url);
+  await admin.login(server.admin.email, server.admin.password);
+  await page.getByRole('link', { name: /^Inbox/ }).click();
+  await page.getByRole('link', { name: /^Message from Maria Lopez/ }).click();
+  await eventually(() => page.evaluate('!!(window.__samepageSnapshot && window.__samepageSnapshot.document() && window.__samepageSnapshot.document().querySelector("h1"))'), true, 'the snapshot replica', 10_000);
+  const stage = page.getByTestId('snapshot-stage');
+  const frame = stage.locator('iframe');
+  await eventually(async () => Number(await stage.getAttribute('data-scale')) < 1, true, 'the snapshot is scaled down');
+  const [stageBox, frameBox] = [await stage.boundingBox(), await frame.boundingBox()];
+  assert.ok(stageBox && frameBox);
+  assert.ok(frameBox.x + frameBox.width <= stageBox.x + stageBox.width + 0.5, `the page (${frameBox.width} px wide on screen) fits its card (${stageBox.width} px)`);
+  assert.ok(frameBox.y + frameBox.height <= stageBox.y + stageBox.height + 0.5, 'the page is not cropped at the bottom');
+  await page.screenshot({ path: '/tmp/qa/shots/after-74-message.png', fullPage: true });
+});

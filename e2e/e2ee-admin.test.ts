@@ -31,7 +31,7 @@ test('an admin turns on end-to-end encryption for a site; the snippet then pins 
 
   const { files } = (await (await fetch(`${server.url}/sdk/integrity.json`)).json()) as { files: Record<string, string> };
   const snippet = page.getByLabel('Embed snippet', { exact: true });
-  const expected = `<script src="${new URL(server.url).origin}/sdk.js" integrity="${files['/sdk.js']}" crossorigin="anonymous" data-site-key="${server.demoSiteKey}" data-widget async></script>`;
+  const expected = `<script src="${new URL(server.url).origin}/sdk.js" integrity="${files['/sdk.js']}" crossorigin="anonymous" data-site-key="${server.demoSiteKey}" data-widget data-e2ee async></script>`;
   for (let i = 0; i < 100 && (await snippet.inputValue()) !== expected; i++) await page.waitForTimeout(50);
   assert.equal(await snippet.inputValue(), expected);
 

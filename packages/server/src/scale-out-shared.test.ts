@@ -156,7 +156,7 @@ test('three nodes share visitors, co-browse requests, agent availability, guest 
   assert.equal((await stranger.next('error')).code, 'not_found');
 
   // The supervisors' live-sessions list and the capacity count, asked of A, which holds neither session.
-  const liveOnA = async () => ((await consoleCall(at(A), cookieA!, 'GET', '/api/sessions/live')).body.sessions as Array<{ id: string; participants: Array<{ role: string }> }>).sort((x, y) => x.id.localeCompare(y.id));
+  const liveOnA = async () => ((await consoleCall(at(A), cookieA!, 'GET', '/api/sessions/live')).body.sessions as Array<{ id: string; participants: Array<{ role: string }> }>).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const both = await liveOnA();
   assert.deepEqual(both.map((s) => s.id), [cobrowsed.sessionId, shop.sessionId].sort());
   assert.deepEqual(both.find((s) => s.id === cobrowsed.sessionId)!.participants.map((p) => p.role).sort(), ['agent', 'host']);

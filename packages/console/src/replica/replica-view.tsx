@@ -112,9 +112,7 @@ export function ReplicaView({ replica, greyed, onPointer, interaction }: Replica
             <div
               className="replica-scaler"
               ref={rootRef}
-              // CSS zoom, not a transform: the page is laid out at the smaller size, so 1 px borders
-              // (the right edges of native inputs) stay whole on a screen of device pixel ratio 1.
-              style={viewport ? { width: viewport.width, height: viewport.height, zoom: scale } : undefined}
+              style={viewport ? { width: viewport.width, height: viewport.height, transform: `scale(${scale})` } : undefined}
             />
             <PointerOverlay overlay={overlay} scale={scale} />
             {viewport && <InputLayer {...interaction} replica={replica} scale={scale} scroll={overlay.scroll} viewport={viewport} />}
