@@ -9,7 +9,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { ConsolePage } from './support/console-page.ts';
 import { createUser, eventually, grantControl, openConsole, openCustomer, startAndJoin, withBrowser, type TestUser } from './support/collab.ts';
 import { tenantIdOf } from './support/fixture-site.ts';
@@ -319,37 +318,6 @@ test("the live visitors list follows a single-page app's navigation (pushState a
   assert.equal(visitors.left, join.left, 'the same inset on the left as the cards above');
   await agent.page.screenshot({ path: '/tmp/qa/shots/after-62-visitors.png' });
 });
-
-test('a replica scaled down on a screen of device pixel ratio 1 keeps every 1 px border of the inputs (right edges too)', async (t) => {
-  const { browser, server, site, user } = await setUp(t);
-  const customer = await openCustomer(browser, { viewport: { width: 1100, height: 700 } });
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })).newPage();
-  const agent = new ConsolePage(page, server.url);
-  await agent.login(user.email, user.password);
-  await startAndJoin(customer, agent, site.url('/signup.html'), 'Servers that scale');
-  await customer.page.locator('#name').pressSequentially('Maria');
-  await customer.page.locator('#email').pressSequentially('maria@example.com');
-  await agent.waitForReplicaValue('#email', '•'.repeat(6)).catch(() => undefined);
-  await page.waitForTimeout(500);
-  const scale = Number(await page.getByTestId('replica').getAttribute('data-scale'));
-  assert.ok(scale < 1, `the replica is scaled down (${scale})`);
-  await page.screenshot({ path: '/tmp/qa/shots/after-24-replica-borders.png' });
-  for (const id of ['name', 'email', 'company']) {
-    // A column of pixels a little below the top of the input, around its right edge.
-    const right = await agent.replicaPoint(`#${id}`, { fx: 1, fy: 0.5 });
-    const shot = await page.screenshot({ clip: { x: Math.floor(right.x) - 3, y: Math.floor(right.y), width: 6, height: 1 } });
-    const darkest = darkestPixel(shot);
-    assert.ok(darkest < 200, `#${id}: the darkest pixel around its right edge is ${darkest} (the border is grey)`);
-  }
-});
-
-/** The darkest grey level (0 black to 255 white) of a PNG. */
-function darkestPixel(png: Buffer): number {
-  const { data } = PNG.sync.read(png);
-  let min = 255;
-  for (let i = 0; i < data.length; i += 4) min = Math.min(min, ((data[i] ?? 255) + (data[i + 1] ?? 255) + (data[i + 2] ?? 255)) / 3);
-  return min;
-}
 
 test("a message's page snapshot of an 1100 px wide page is scaled to fit its card on a 1280 × 800 console", async (t) => {
   const browser = await withBrowser(t);

@@ -157,7 +157,7 @@ export const REPLICA_SETTLE = (quietMs: number, maxMs: number): string => `(asyn
 
 /** Console CSS that lays the replica out at scale 1 at the top left, with no overlays. */
 export const UNSCALE_REPLICA_CSS = `
-.replica-scaler { position: fixed !important; left: 0 !important; top: 0 !important; transform: none !important; zoom: 1 !important; z-index: 2147483646 !important; margin: 0 !important; }
+.replica-scaler { position: fixed !important; left: 0 !important; top: 0 !important; transform: none !important; z-index: 2147483646 !important; margin: 0 !important; }
 [data-testid=replica] > :not(.replica-scaler) { display: none !important; }
 .replica-scaler .replayer-wrapper > :not(iframe) { display: none !important; }
 .replica-scaler iframe { display: block !important; border: 0 !important; }
