@@ -215,9 +215,11 @@ export function createFollowupStore(db: Db) {
 
     /** A reply (shown to the visitor on their next visit) or a note (agents only). */
     async addEntry(tenantId: string, id: string, kind: 'reply' | 'note', author: { id: string; name: string }, text: string): Promise<FollowupEntry | null> {
-      const at = Date.now();
-      const entry: FollowupEntry = { id: newId('fe'), kind, userId: author.id, authorName: author.name, text, at };
+      const entry: FollowupEntry = { id: newId('fe'), kind, userId: author.id, authorName: author.name, text, at: Date.now() };
       const found = await db.transaction().execute(async (tx) => {
+        // Entries are listed by time: one written in the same millisecond as the last goes after it.
+        const last = await tx.selectFrom('followup_entries').select((eb) => eb.fn.max('at').as('at')).where('tenant_id', '=', tenantId).where('followup_id', '=', id).executeTakeFirst();
+        const at = (entry.at = Math.max(entry.at, Number(last?.at ?? 0) + 1));
         const patch = kind === 'reply' ? { updated_at: at, replied_at: at, reply_seen_at: null, read_at: at } : { updated_at: at };
         const result = await tx.updateTable('followups').set(patch).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return false;
