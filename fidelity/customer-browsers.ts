@@ -11,13 +11,10 @@
  *   await tab.goto(url);
  */
 import { PNG } from 'pngjs';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { launchChromium } from '../e2e/support/browser.ts';
 import { missingEngine } from '../e2e/support/engines/index.ts';
-import { FIREFOX_PATH } from '../e2e/support/engines/firefox.ts';
-import { pollUntil } from '../e2e/support/engines/types.ts';
-import { MINIBROWSER_PATH, WEBKIT_DRIVER_PATH, freePort, startXvfb, stop, track } from '../e2e/support/engines/webkit.ts';
+import { launchFirefox } from '../e2e/support/engines/firefox.ts';
+import { openMiniBrowser, startWebKitDriver, type WdioBrowser } from '../e2e/support/engines/webkit.ts';
 import type { CustomerActions } from './corpus.ts';
 import { TWO_FRAMES } from './page-scripts.ts';
 
@@ -97,20 +94,8 @@ async function chromiumCustomer(): Promise<CustomerBrowser> {
 }
 
 async function firefoxCustomer(): Promise<CustomerBrowser> {
-  const { default: puppeteer } = await import('puppeteer-core');
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX_PATH,
-    headless: true,
-    // Offline machine: no captive-portal or connectivity probes. No smooth scrolling or overlay
-    // scrollbars, which would make the same page paint differently from one run to the next.
-    extraPrefsFirefox: {
-      'network.captive-portal-service.enabled': false,
-      'network.connectivity-service.enabled': false,
-      'general.smoothScroll': false,
-      'layout.css.devPixelsPerPx': '1.0',
-    },
-  });
+  // No smooth scrolling, one device pixel per CSS pixel: the same page paints the same way each run.
+  const browser = await launchFirefox({ 'general.smoothScroll': false, 'layout.css.devPixelsPerPx': '1.0' });
   return {
     async newTab() {
       const context = await browser.createBrowserContext();
@@ -144,8 +129,6 @@ async function firefoxCustomer(): Promise<CustomerBrowser> {
   };
 }
 
-type WdioBrowser = Awaited<ReturnType<typeof import('webdriverio').remote>>;
-
 /** Crops (or pads with white) a PNG to the viewport: MiniBrowser's shot is of its window. */
 function fitToViewport(png: Buffer): Buffer {
   const src = PNG.sync.read(png);
@@ -157,80 +140,56 @@ function fitToViewport(png: Buffer): Buffer {
 }
 
 async function webkitCustomer(): Promise<CustomerBrowser> {
-  const { remote } = await import('webdriverio');
-  let xvfb: ChildProcess | null = null;
-  let driver: ChildProcess | null = null;
+  const driver = await startWebKitDriver();
   const sessions = new Set<WdioBrowser>();
-  const close = async (): Promise<void> => {
-    await Promise.allSettled([...sessions].map((s) => s.deleteSession()));
-    await stop(driver);
-    await stop(xvfb);
+  return {
+    async newTab() {
+      const browser = await openMiniBrowser(driver.port);
+      sessions.add(browser);
+      // Source strings are expressions (often promises): run them as an async script.
+      const evaluateSource = async <R>(source: string): Promise<R> => {
+        const result = (await browser.executeAsync(
+          `const done = arguments[arguments.length - 1];
+           Promise.resolve().then(() => (${source})).then((value) => done({ value }), (e) => done({ error: String((e && e.message) || e) }));`,
+        )) as { value?: R; error?: string };
+        if (result && typeof result === 'object' && 'error' in result && result.error) throw new Error(result.error);
+        return result?.value as R;
+      };
+      // The window is sized so that its viewport is 1280×800 (MiniBrowser adds its toolbar).
+      await browser.setWindowSize(VIEWPORT.width, VIEWPORT.height);
+      await browser.url('about:blank');
+      const [iw, ih] = await evaluateSource<[number, number]>('[innerWidth, innerHeight]');
+      const { width, height } = await browser.getWindowSize();
+      await browser.setWindowSize(width + VIEWPORT.width - iw, height + VIEWPORT.height - ih);
+      return {
+        problems: [],
+        goto: async (url) => void (await browser.url(url)),
+        evaluateSource,
+        evaluate: <R>(fn: () => R | Promise<R>) => evaluateSource<R>(`(${fn.toString()})()`),
+        hover: async (selector) => void (await (await browser.$(selector)).moveTo()),
+        click: async (selector) => void (await (await browser.$(selector)).click()),
+        focus: async (selector) => void (await evaluateSource(`document.querySelector(${JSON.stringify(selector)}).focus()`)),
+        screenshot: async (css) => {
+          await evaluateSource(HIDE_FOR_SHOT(css));
+          try {
+            // Without two animation frames first, some screenshots come back blank (BROWSERS.md).
+            await evaluateSource(TWO_FRAMES);
+            return fitToViewport(Buffer.from(await browser.takeScreenshot(), 'base64'));
+          } finally {
+            await evaluateSource(RESTORE_AFTER_SHOT);
+          }
+        },
+        close: async () => {
+          sessions.delete(browser);
+          await browser.deleteSession();
+        },
+      };
+    },
+    close: async () => {
+      await Promise.allSettled([...sessions].map((s) => s.deleteSession()));
+      await driver.close();
+    },
   };
-  try {
-    const x = await startXvfb();
-    xvfb = x.process;
-    const port = await freePort();
-    driver = track(spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], { env: { ...process.env, DISPLAY: x.display }, stdio: 'ignore' }));
-    await pollUntil(async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 'WebKitWebDriver /status', 10_000, 100);
-    return {
-      async newTab() {
-        const browser = await remote({
-          hostname: '127.0.0.1',
-          port,
-          path: '/',
-          logLevel: 'error',
-          capabilities: {
-            browserName: 'MiniBrowser',
-            'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
-            'wdio:enforceWebDriverClassic': true,
-          } as WebdriverIO.Capabilities,
-        });
-        sessions.add(browser);
-        // Source strings are expressions (often promises): run them as an async script.
-        const evaluateSource = async <R>(source: string): Promise<R> => {
-          const result = (await browser.executeAsync(
-            `const done = arguments[arguments.length - 1];
-             Promise.resolve().then(() => (${source})).then((value) => done({ value }), (e) => done({ error: String((e && e.message) || e) }));`,
-          )) as { value?: R; error?: string };
-          if (result && typeof result === 'object' && 'error' in result && result.error) throw new Error(result.error);
-          return result?.value as R;
-        };
-        // The window is sized so that its viewport is 1280×800 (MiniBrowser adds its toolbar).
-        await browser.setWindowSize(VIEWPORT.width, VIEWPORT.height);
-        await browser.url('about:blank');
-        const [iw, ih] = await evaluateSource<[number, number]>('[innerWidth, innerHeight]');
-        const { width, height } = await browser.getWindowSize();
-        await browser.setWindowSize(width + VIEWPORT.width - iw, height + VIEWPORT.height - ih);
-        return {
-          problems: [],
-          goto: async (url) => void (await browser.url(url)),
-          evaluateSource,
-          evaluate: <R>(fn: () => R | Promise<R>) => evaluateSource<R>(`(${fn.toString()})()`),
-          hover: async (selector) => void (await (await browser.$(selector)).moveTo()),
-          click: async (selector) => void (await (await browser.$(selector)).click()),
-          focus: async (selector) => void (await evaluateSource(`document.querySelector(${JSON.stringify(selector)}).focus()`)),
-          screenshot: async (css) => {
-            await evaluateSource(HIDE_FOR_SHOT(css));
-            try {
-              // Without two animation frames first, some screenshots come back blank (BROWSERS.md).
-              await evaluateSource(TWO_FRAMES);
-              return fitToViewport(Buffer.from(await browser.takeScreenshot(), 'base64'));
-            } finally {
-              await evaluateSource(RESTORE_AFTER_SHOT);
-            }
-          },
-          close: async () => {
-            sessions.delete(browser);
-            await browser.deleteSession();
-          },
-        };
-      },
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error;
-  }
 }
 
 /** Launches the customer's browser; an engine that is not installed fails with how to install it. */

@@ -4,17 +4,22 @@ import type { Engine, EnginePage, WaitOptions } from './types.ts';
 
 export const FIREFOX_PATH = process.env.SAMEPAGE_FIREFOX || '/usr/bin/firefox-esr';
 
-export async function launchFirefoxEngine(): Promise<Engine> {
-  const browser: Browser = await puppeteer.launch({
+/** Headless Firefox ESR with the offline machine's prefs (no captive-portal or connectivity probes), plus `prefs`. */
+export function launchFirefox(prefs: Record<string, unknown> = {}): Promise<Browser> {
+  return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     headless: true,
     extraPrefsFirefox: {
-      // Offline machine: no captive-portal or connectivity probes.
       'network.captive-portal-service.enabled': false,
       'network.connectivity-service.enabled': false,
+      ...prefs,
     },
   });
+}
+
+export async function launchFirefoxEngine(): Promise<Engine> {
+  const browser: Browser = await launchFirefox();
   let closed = false;
   return {
     name: 'firefox',

@@ -12,7 +12,7 @@ export const XVFB_PATH = '/usr/bin/Xvfb';
 export const WEBKIT_DRIVER_PATH = '/usr/bin/WebKitWebDriver';
 export const MINIBROWSER_PATH = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
-type WdioBrowser = Awaited<ReturnType<typeof remote>>;
+export type WdioBrowser = Awaited<ReturnType<typeof remote>>;
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -68,15 +68,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function launchWebKitEngine(): Promise<Engine> {
+/** Xvfb plus WebKitWebDriver on a free port; `close` ends both. Cleans up if starting fails. */
+export async function startWebKitDriver(): Promise<{ port: number; close(): Promise<void> }> {
   let xvfb: ChildProcess | null = null;
   let driver: ChildProcess | null = null;
-  const sessions: WdioBrowser[] = [];
-  let closed = false;
   const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await Promise.allSettled(sessions.map((s) => s.deleteSession()));
     await stop(driver);
     await stop(xvfb);
   };
@@ -86,35 +82,51 @@ export async function launchWebKitEngine(): Promise<Engine> {
     const port = await freePort();
     driver = track(spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], { env: { ...process.env, DISPLAY: x.display }, stdio: 'ignore' }));
     await pollUntil(async () => (await fetch(`http://127.0.0.1:${port}/status`)).ok, 'WebKitWebDriver /status', 10_000, 100);
-    return {
-      name: 'webkit',
-      async open(url, options = {}) {
-        // One MiniBrowser per page: a fresh, isolated profile each time.
-        const browser = await remote({
-          hostname: '127.0.0.1',
-          port,
-          path: '/',
-          logLevel: 'error',
-          capabilities: {
-            browserName: 'MiniBrowser',
-            'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
-            'wdio:enforceWebDriverClassic': true,
-          } as WebdriverIO.Capabilities,
-        });
-        sessions.push(browser);
-        if (options.viewport) await browser.setWindowSize(options.viewport.width, options.viewport.height);
-        await browser.url(url);
-        return wrapWebKitPage(browser, async () => {
-          sessions.splice(sessions.indexOf(browser), 1);
-          await browser.deleteSession();
-        });
-      },
-      close,
-    };
+    return { port, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** One MiniBrowser through the driver: a fresh, isolated profile each time. */
+export function openMiniBrowser(port: number): Promise<WdioBrowser> {
+  return remote({
+    hostname: '127.0.0.1',
+    port,
+    path: '/',
+    logLevel: 'error',
+    capabilities: {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
+      'wdio:enforceWebDriverClassic': true,
+    } as WebdriverIO.Capabilities,
+  });
+}
+
+export async function launchWebKitEngine(): Promise<Engine> {
+  const driver = await startWebKitDriver();
+  const sessions: WdioBrowser[] = [];
+  let closed = false;
+  return {
+    name: 'webkit',
+    async open(url, options = {}) {
+      const browser = await openMiniBrowser(driver.port);
+      sessions.push(browser);
+      if (options.viewport) await browser.setWindowSize(options.viewport.width, options.viewport.height);
+      await browser.url(url);
+      return wrapWebKitPage(browser, async () => {
+        sessions.splice(sessions.indexOf(browser), 1);
+        await browser.deleteSession();
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled(sessions.map((s) => s.deleteSession()));
+      await driver.close();
+    },
+  };
 }
 
 function wrapWebKitPage(browser: WdioBrowser, closeSession: () => Promise<void>): EnginePage {

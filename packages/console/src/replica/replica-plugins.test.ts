@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readCanvasFrame } from './replica-canvas.ts';
-import { addStateClasses } from './replica-states.ts';
+import { addStateClasses, changesStyleText } from './replica-states.ts';
 import { positionOf } from './replica-media.ts';
 import { frameHost } from './replica-frames.ts';
 
@@ -38,6 +38,24 @@ test(':hover, :focus, :focus-visible and :focus-within get a class alternative',
   assert.equal(addStateClasses('.card'), null);
   assert.equal(addStateClasses('.focused, .hovered'), null, 'class names that contain the words are left alone');
   assert.equal(addStateClasses('.card:hover,\n.card.\\:hover'), null, 'rrweb already rewrote :hover in the rebuilt CSS');
+});
+
+test('only a change to the CSS text of a <style> makes the state plugin look for new rules', () => {
+  const style = { nodeName: 'STYLE', parentNode: null };
+  const nodes = new Map<number, { nodeName: string; parentNode: { nodeName: string } | null }>([
+    [1, style],
+    [2, { nodeName: '#text', parentNode: style }],
+    [3, { nodeName: 'LI', parentNode: { nodeName: 'UL' } }],
+    [4, { nodeName: '#text', parentNode: { nodeName: 'P' } }],
+    [5, { nodeName: 'style', parentNode: { nodeName: 'svg' } }],
+  ]);
+  const nodeOf = (id: number) => nodes.get(id) ?? null;
+  assert.equal(changesStyleText({ texts: [{ id: 4, value: 'x' }], attributes: [{ id: 3, attributes: { class: 'a' } }], adds: [{ parentId: 3, node: {} }] }, nodeOf), false, 'the usual batch');
+  assert.equal(changesStyleText({ texts: [{ id: 4, value: 'x' }, { id: 2, value: 'a:hover{}' }] }, nodeOf), true, 'the text of a <style>');
+  assert.equal(changesStyleText({ adds: [{ parentId: 1, node: { type: 3 } }] }, nodeOf), true, 'a text node added to a <style>');
+  assert.equal(changesStyleText({ adds: [{ parentId: 5, node: { type: 3 } }] }, nodeOf), true, 'an SVG <style>');
+  assert.equal(changesStyleText({ texts: [{ id: 99, value: 'x' }], removes: [{ id: 2 }] }, nodeOf), false, 'a node the replica no longer has');
+  assert.equal(changesStyleText({}, nodeOf), false);
 });
 
 test("a playing video's position moves on with time; a paused one stays", () => {

@@ -73,6 +73,32 @@ function showsFocusRing(el: Element): boolean {
 
 type RuleList = { cssRules: CSSRuleList };
 
+/** The little of a node this module reads: its name and its parent's. */
+type NodeLike = { nodeName: string; parentNode: { nodeName: string } | null };
+
+const isStyleElement = (node: { nodeName: string } | null | undefined): boolean => !!node && node.nodeName.toUpperCase() === 'STYLE';
+
+/**
+ * Whether a mutation event changed the CSS text of a <style> (a text change or an added text
+ * node inside one). New <style>/<link> elements are seen when they are built (onBuild), so the
+ * usual batch (texts, classes, list items) does not make the plugin walk the whole replica again.
+ *
+ * @example changesStyleText({ texts: [{ id: 4, value: 'a:hover{}' }] }, (id) => mirror.getNode(id))
+ */
+export function changesStyleText(data: Record<string, unknown>, nodeOf: (id: number) => NodeLike | null | undefined): boolean {
+  const texts = Array.isArray(data['texts']) ? (data['texts'] as Array<Record<string, unknown>>) : [];
+  for (const text of texts) {
+    const id = text?.['id'];
+    if (typeof id === 'number' && isStyleElement(nodeOf(id)?.parentNode)) return true;
+  }
+  const adds = Array.isArray(data['adds']) ? (data['adds'] as Array<Record<string, unknown>>) : [];
+  for (const add of adds) {
+    const parentId = add?.['parentId'];
+    if (typeof parentId === 'number' && isStyleElement(nodeOf(parentId))) return true;
+  }
+  return false;
+}
+
 /** Every stylesheet of the replica: documents, open shadow roots, same-origin frames. */
 function collectSheets(doc: Document): RuleList[] {
   const sheets: RuleList[] = [];
@@ -128,17 +154,23 @@ export function createStatePlugin(): ReplayPlugin {
     for (const sheet of collectSheets(doc)) rewriteRules(sheet);
   };
 
+  // Classes are written only where they change: every write is a DOM change the replica's
+  // renderer has to look at, and this runs after every batch and pointer sample.
+  const addState = (el: Element, state: State): void => {
+    if (!el.classList.contains(`:${state}`)) el.classList.add(`:${state}`);
+  };
+
   const mark = (): void => {
     rewriteStyles();
-    for (const el of hovered) el.classList.add(':hover');
+    for (const el of hovered) addState(el, 'hover');
     if (!focused) return;
-    focused.classList.add(':focus');
-    if (showsFocusRing(focused)) focused.classList.add(':focus-visible');
-    for (const el of chainOf(focused)) el.classList.add(':focus-within');
+    addState(focused, 'focus');
+    if (showsFocusRing(focused)) addState(focused, 'focus-visible');
+    for (const el of chainOf(focused)) addState(el, 'focus-within');
   };
 
   const unmark = (els: readonly Element[], states: readonly State[]): void => {
-    for (const el of els) el.classList.remove(...states.map((s) => `:${s}`));
+    for (const el of els) for (const state of states) if (el.classList.contains(`:${state}`)) el.classList.remove(`:${state}`);
   };
 
   /** New styles show up in the same batch as the element they style: re-mark after it. */
@@ -164,7 +196,15 @@ export function createStatePlugin(): ReplayPlugin {
         hovered = [];
         focused = null;
       }
-      if (built.nodeType === 1 && /^(STYLE|LINK)$/.test((built as Element).tagName)) stylesDirty = true;
+      if (built.nodeType !== 1 || !/^(STYLE|LINK)$/i.test((built as Element).tagName)) return;
+      stylesDirty = true;
+      // A <link>'s sheet exists only once it has loaded.
+      if (/^LINK$/i.test((built as Element).tagName)) {
+        built.addEventListener('load', () => {
+          stylesDirty = true;
+          queuePass();
+        });
+      }
     },
     handler(event, _isSync, { replayer }) {
       if (event.type === CUSTOM) {
@@ -181,8 +221,10 @@ export function createStatePlugin(): ReplayPlugin {
           const positions = Array.isArray(data['positions']) ? (data['positions'] as Array<Record<string, unknown>>) : [];
           const target = nodeOf(replayer, positions[positions.length - 1]?.['id']);
           if (!target || target === hovered[0]) return;
-          unmark(hovered, ['hover']);
-          hovered = chainOf(target);
+          const next = chainOf(target);
+          const stays = new Set(next);
+          unmark(hovered.filter((el) => !stays.has(el)), ['hover']);
+          hovered = next;
           mark();
           return;
         }
@@ -205,8 +247,9 @@ export function createStatePlugin(): ReplayPlugin {
           queuePass();
           return;
         case Source.Mutation:
-          // The page may have rewritten a marked element's class attribute, or added styles.
-          if (Array.isArray(data['texts']) && data['texts'].length) stylesDirty = true;
+          // The page may have rewritten a marked element's class attribute, or changed a <style>.
+          // Walking the replica for its sheets costs a pass over every node: only when CSS changed.
+          if (!stylesDirty && changesStyleText(data, (id) => replayer.getMirror().getNode(id) as NodeLike | null)) stylesDirty = true;
           queuePass();
           return;
       }
