@@ -1,31 +1,10 @@
 /** The inbox API ("Leave a message": messages, replies, notes, snapshots) and share links. */
+import type { FollowupEntry, FollowupSummary, Share as ProtocolShare, ShareTarget } from '@samepage/protocol';
 import type { RecordedEvent } from './api-recordings.ts';
 import type { ApiResult } from './api-sessions.ts';
 
-export interface InboxMessage {
-  id: string;
-  siteId: string;
-  siteName: string;
-  visitor: { id: string | null; name: string | null; email: string | null };
-  page: { url: string; title: string };
-  text: string;
-  createdAt: number;
-  updatedAt: number;
-  readAt: number | null;
-  repliedAt: number | null;
-  replySeenAt: number | null;
-  snapshotBytes: number | null;
-  live: { code: string; at: number } | null;
-}
-
-export interface InboxEntry {
-  id: string;
-  kind: 'visitor' | 'reply' | 'note';
-  userId: string | null;
-  authorName: string;
-  text: string;
-  at: number;
-}
+export type InboxMessage = FollowupSummary;
+export type InboxEntry = FollowupEntry;
 
 export interface MessageDetail {
   message: InboxMessage;
@@ -33,18 +12,9 @@ export interface MessageDetail {
   allowedOrigins: string[];
 }
 
-export type ShareTarget = { type: 'session' | 'message'; id: string };
-
-export interface Share {
-  id: string;
-  target: ShareTarget;
-  from: { userId: string; name: string };
-  toUserId: string | null;
-  note: string;
-  createdAt: number;
-  pickedUpAt: number | null;
-  title?: string;
-}
+/** A share link as listed for the console, with the title of what it points at. */
+export type Share = ProtocolShare & { title?: string };
+export type { ShareTarget };
 
 export type InboxFilter = 'all' | 'unread' | 'open';
 

@@ -13,3 +13,4 @@ export * from './dom-stream-inflater.ts';
 export * from './replica-csp.ts';
 export * from './e2ee/index.ts';
 export * from './css-urls.ts';
+export * from './followups.ts';

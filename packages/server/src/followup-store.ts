@@ -1,37 +1,9 @@
 import { gunzipSync } from 'node:zlib';
+import type { FollowupEntry, FollowupEntryKind, FollowupSummary } from '@samepage/protocol';
 import type { Db } from './db/database.ts';
 import { newId, newSecret, safeEqual, sha256 } from './ids.ts';
 
-/** What an entry of a follow-up thread is: the visitor's message, an agent's reply (shown to the visitor), or a note (never shown). */
-export type EntryKind = 'visitor' | 'reply' | 'note';
-
-export interface FollowupEntry {
-  id: string;
-  kind: EntryKind;
-  userId: string | null;
-  authorName: string;
-  text: string;
-  at: number;
-}
-
-export interface FollowupSummary {
-  id: string;
-  siteId: string;
-  siteName: string;
-  visitor: { id: string | null; name: string | null; email: string | null };
-  page: { url: string; title: string };
-  /** The visitor's message (first entry), for lists. */
-  text: string;
-  createdAt: number;
-  updatedAt: number;
-  readAt: number | null;
-  repliedAt: number | null;
-  /** When the visitor's widget showed the latest reply. */
-  replySeenAt: number | null;
-  snapshotBytes: number | null;
-  /** Set when the visitor started a live session from a reply: its join code. */
-  live: { code: string; at: number } | null;
-}
+export type { FollowupEntry, FollowupSummary };
 
 export interface NewFollowup {
   tenantId: string;
@@ -84,7 +56,7 @@ function toSummary(r: Row, text: string): FollowupSummary {
 
 const toEntry = (r: { id: string; kind: string; user_id: string | null; author_name: string; text: string; at: number }): FollowupEntry => ({
   id: r.id,
-  kind: r.kind as EntryKind,
+  kind: r.kind as FollowupEntryKind,
   userId: r.user_id,
   authorName: r.author_name,
   text: r.text,

@@ -1,19 +1,8 @@
+import type { Share, ShareTarget } from '@samepage/protocol';
 import type { Db } from './db/database.ts';
 import { newId } from './ids.ts';
 
-export type ShareTarget = { type: 'session' | 'message'; id: string };
-
-export interface Share {
-  id: string;
-  target: ShareTarget;
-  from: { userId: string; name: string };
-  /** The colleague it is meant for; null = anyone of the tenant allowed to open the target. */
-  toUserId: string | null;
-  note: string;
-  createdAt: number;
-  pickedUpAt: number | null;
-  pickedUpBy: string | null;
-}
+export type { Share, ShareTarget };
 
 type Row = {
   id: string;
