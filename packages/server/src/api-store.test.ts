@@ -1,37 +1,16 @@
 /** API tokens, webhooks and the delivery queue on both databases (migration 0004 on SQLite and on a real Postgres). */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openDatabase, type Db } from './db/database.ts';
 import { createStore } from './store.ts';
 import { createApiStore } from './api-store.ts';
-import { postgresUnavailable, startPostgres, type TestPostgres } from './testing/postgres.ts';
+import { DIALECTS, dialectSkip, openTestDatabase, stopTestPostgres } from './testing/test-database.ts';
 
-let postgres: TestPostgres | null = null;
-const pgSkip = postgresUnavailable();
-test.after(() => postgres?.stop());
+test.after(stopTestPostgres);
 
-async function open(t: TestContext, dialect: string): Promise<Db> {
-  if (dialect === 'postgres') {
-    postgres ??= await startPostgres();
-    const db = await openDatabase('', postgres.createDatabase());
-    t.after(() => db.destroy());
-    return db;
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samepage-api-store-'));
-  const db = await openDatabase(dir);
-  t.after(async () => {
-    await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
-
-for (const [dialect, skip] of [['sqlite', false], ['postgres', pgSkip ? `skipped: ${pgSkip}` : false]] as const) {
+for (const dialect of DIALECTS) {
+  const skip = dialectSkip(dialect);
   test(`${dialect}: tokens resolve by secret until revoked; deliveries queue, lease and record attempts`, { skip }, async (t) => {
-    const db = await open(t, dialect);
+    const db = await openTestDatabase(t, dialect);
     const store = createStore(db);
     const api = createApiStore(db);
     const a = await store.createTenant('A');

@@ -1,39 +1,17 @@
 /** The follow-up and share tables on both databases: threads, entries, snapshot bytes, visitor access by secret, shares; scoped by tenant. */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openDatabase, type Db } from './db/database.ts';
 import { createStore } from './store.ts';
 import { createFollowupStore } from './followup-store.ts';
 import { createShareStore } from './share-store.ts';
-import { postgresUnavailable, startPostgres, type TestPostgres } from './testing/postgres.ts';
+import { DIALECTS, dialectSkip, openTestDatabase, stopTestPostgres } from './testing/test-database.ts';
 
-let postgres: TestPostgres | null = null;
-const pgSkip = postgresUnavailable();
-test.after(() => postgres?.stop());
+test.after(stopTestPostgres);
 
-async function open(t: TestContext, dialect: 'sqlite' | 'postgres'): Promise<Db> {
-  if (dialect === 'postgres') {
-    postgres ??= await startPostgres();
-    const db = await openDatabase('', postgres.createDatabase());
-    t.after(() => db.destroy());
-    return db;
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samepage-fu-'));
-  const db = await openDatabase(dir);
-  t.after(async () => {
-    await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
-
-for (const dialect of ['sqlite', 'postgres'] as const) {
-  test(`${dialect}: follow-up threads, snapshots and shares round-trip, per tenant`, { skip: dialect === 'postgres' && pgSkip ? `skipped: ${pgSkip}` : false }, async (t) => {
-    const db = await open(t, dialect);
+for (const dialect of DIALECTS) {
+  test(`${dialect}: follow-up threads, snapshots and shares round-trip, per tenant`, { skip: dialectSkip(dialect) }, async (t) => {
+    const db = await openTestDatabase(t, dialect);
     const store = createStore(db);
     const followups = createFollowupStore(db);
     const shares = createShareStore(db);

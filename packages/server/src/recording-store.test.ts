@@ -1,37 +1,15 @@
 /** The recording tables on both databases: frames round-trip byte for byte, in order, scoped by tenant, and purge. */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openDatabase, type Db } from './db/database.ts';
 import { createStore } from './store.ts';
 import { createRecordingStore } from './recording-store.ts';
-import { postgresUnavailable, startPostgres, type TestPostgres } from './testing/postgres.ts';
+import { DIALECTS, dialectSkip, openTestDatabase, stopTestPostgres } from './testing/test-database.ts';
 
-let postgres: TestPostgres | null = null;
-const pgSkip = postgresUnavailable();
-test.after(() => postgres?.stop());
+test.after(stopTestPostgres);
 
-async function open(t: TestContext, dialect: 'sqlite' | 'postgres'): Promise<Db> {
-  if (dialect === 'postgres') {
-    postgres ??= await startPostgres();
-    const db = await openDatabase('', postgres.createDatabase());
-    t.after(() => db.destroy());
-    return db;
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samepage-rec-'));
-  const db = await openDatabase(dir);
-  t.after(async () => {
-    await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
-
-for (const dialect of ['sqlite', 'postgres'] as const) {
-  test(`${dialect}: recording frames round-trip in order, per tenant, and are purged`, { skip: dialect === 'postgres' && pgSkip ? `skipped: ${pgSkip}` : false }, async (t) => {
-    const db = await open(t, dialect);
+for (const dialect of DIALECTS) {
+  test(`${dialect}: recording frames round-trip in order, per tenant, and are purged`, { skip: dialectSkip(dialect) }, async (t) => {
+    const db = await openTestDatabase(t, dialect);
     const store = createStore(db);
     const a = await store.createTenant('A');
     const b = await store.createTenant('B');
