@@ -1,45 +1,17 @@
 /** Encrypted recordings' keys on both databases: the same migration (0006_e2ee) on SQLite and a real Postgres. */
-import { after, test, type TestContext } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openDatabase, type Db } from './db/database.ts';
 import { createStore } from './store.ts';
 import { createCollabStore } from './collab-store.ts';
 import { createRecordingStore } from './recording-store.ts';
 import { createRecordingKeyStore, parseRecordingPublicKey } from './recording-key-store.ts';
-import { postgresUnavailable, startPostgres, type TestPostgres } from './testing/postgres.ts';
+import { DIALECTS, dialectSkip, openTestDatabase, stopTestPostgres } from './testing/test-database.ts';
 
-let postgres: TestPostgres | null = null;
-after(() => postgres?.stop());
+after(stopTestPostgres);
 
-const databases: Array<[string, string | null, (t: TestContext) => Promise<Db>]> = [
-  [
-    'sqlite',
-    null,
-    async (t) => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samepage-keys-'));
-      const db = await openDatabase(dir);
-      t.after(async () => (await db.destroy(), fs.rmSync(dir, { recursive: true, force: true })));
-      return db;
-    },
-  ],
-  [
-    'postgres',
-    postgresUnavailable(),
-    async (t) => {
-      postgres ??= await startPostgres();
-      const db = await openDatabase('', postgres.createDatabase());
-      t.after(() => db.destroy());
-      return db;
-    },
-  ],
-];
-
-for (const [name, skip, open] of databases) {
-  test(`${name}: a tenant recording key, wrapped epoch keys, encrypted chat and the e2ee flags round-trip, scoped by tenant`, { skip: skip ?? false }, async (t) => {
-    const db = await open(t);
+for (const name of DIALECTS) {
+  test(`${name}: a tenant recording key, wrapped epoch keys, encrypted chat and the e2ee flags round-trip, scoped by tenant`, { skip: dialectSkip(name) }, async (t) => {
+    const db = await openTestDatabase(t, name);
     const store = createStore(db);
     const keys = createRecordingKeyStore(db);
     const [a, b] = [await store.createTenant('A'), await store.createTenant('B')];
