@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { rrwebSlicing } from './rrweb-slicing.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 // The loader grew from 4 KB to ~4.7 KB with the site theme (cached), "leave a message" and the
@@ -49,6 +50,8 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   absWorkingDir: here,
+  // rrweb's full snapshot in slices (src/snapshot-walk.ts)
+  plugins: [rrwebSlicing],
 };
 
 await Promise.all([

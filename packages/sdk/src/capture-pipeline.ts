@@ -61,10 +61,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     sink: options.sink,
     counters: options.counters,
     onCounters: options.onCounters,
-    requestKeyframe: () => {
-      recorder?.takeFullSnapshot();
-      afterKeyframe();
-    },
+    requestKeyframe: () => recorder?.takeFullSnapshot(),
     drainExtra: () => [...motion.drain(), ...popovers.drain()],
     // A full snapshot is scrubbed by the writer's slicer (snapshot-slicer.ts), before it is encoded.
     scrubNode: (node, masks, tag) => scrubSnapshotNode(policy, getNodeById, node, masks, tag),
@@ -76,7 +73,8 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     onPending: () => writer.schedule(),
   });
   const popovers = startPopoverCapture({ getId: getNodeId, onPending: () => writer.schedule() });
-  // A full snapshot has no focus, pointer, visual viewport or open popovers: sent right after it.
+  // A full snapshot has no focus, pointer, visual viewport or open popovers: sent right after it
+  // (when rrweb emits it: the snapshot is taken in slices, snapshot-walk.ts).
   const afterKeyframe = (): void => {
     motion.resendAfterKeyframe();
     popovers.resendAfterKeyframe();
@@ -88,6 +86,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     canvasFps: options.canvasFps,
     onError: options.onError,
     crossOriginFrames: frames !== null,
+    sliceSnapshot: true,
     emit(event) {
       const source = incrementalSource(event);
       // A frame's scroll is not sampled by motion-capture.ts: rrweb's is kept for it.
@@ -97,7 +96,10 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
       if (event.type === EventType.FullSnapshot && options.assetOrigins?.length) {
         writer.push({ type: EventType.Custom, timestamp: event.timestamp, data: { tag: ASSETS_TAG, payload: { origins: [...options.assetOrigins] } } });
       }
-      if (event.type === EventType.FullSnapshot) for (const extra of keyframeEvents()) writer.push(extra);
+      if (event.type === EventType.FullSnapshot) {
+        for (const extra of keyframeEvents()) writer.push(extra);
+        afterKeyframe();
+      }
     },
   });
   // rrweb adds its listener for frames' messages inside record(): behind the bridge's filter.
@@ -110,12 +112,8 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     return null;
   }
   const rec = recorder;
-  frames?.announce();
   return {
-    takeKeyframe: () => {
-      rec.takeFullSnapshot();
-      afterKeyframe();
-    },
+    takeKeyframe: () => rec.takeFullSnapshot(),
     advanceTo: (floor) => writer.advanceTo(floor),
     setKeyframeEvents: (provide) => void (keyframeEvents = provide),
     stop() {

@@ -157,6 +157,14 @@ export function scrubEvent(policy: RedactionPolicy, lookup: NodeLookup, event: R
     const data = event.data as { id: number; commands?: unknown[] };
     const el = asElement(lookup(data.id));
     if (!el || masksChildText(policy, el)) data.commands = [];
+  } else if (source === IncrementalSource.AdoptedStyleSheet) {
+    // A blocked shadow host (Samepage's own widget, say) shows as an empty box: its styles are not needed.
+    const data = event.data as { id: number; styleIds?: unknown[]; styles?: unknown[] };
+    const el = asElement(lookup(data.id));
+    if (el && policy.isBlocked(el)) {
+      data.styleIds = [];
+      delete data.styles;
+    }
   }
   return event;
 }

@@ -75,10 +75,11 @@ export function createFrameCapture(host: CaptureHost): CaptureController {
     if (recorder) return recorder.takeFullSnapshot();
     const policy = await verify();
     if (!policy || recorder || !wanted) return;
-    // rrweb emits the first snapshot inside startRecorder: redacted, then posted, like every event.
+    // rrweb emits the first snapshot when its walk ends (snapshot-walk.ts): redacted, then posted, like every event.
     recorder = startRecorder({
       policy,
       canvasFps: host.config.canvasFps,
+      sliceSnapshot: true,
       scrollThrottleMs: FRAME_SCROLL_MS,
       onError: (error) => host.report(error),
       emit: (event) => post(scrubEvent(policy, getNodeById, event)),

@@ -26,11 +26,18 @@ export interface RecorderOptions {
   crossOriginFrames?: boolean;
   /** rrweb's own scroll sampling; by default nearly idle, since motion-capture.ts samples scroll (a framed page has none). */
   scrollThrottleMs?: number;
+  /**
+   * Full snapshots are taken a slice at a time while the page runs (snapshot-walk.ts): Meta +
+   * FullSnapshot are emitted when the walk ends, not inside record() or takeFullSnapshot(). Off:
+   * rrweb's one synchronous walk (a still snapshot that is stopped at once needs that).
+   */
+  sliceSnapshot?: boolean;
 }
 
 /**
- * The recorder's node ids, usable before startRecorder returns: rrweb emits the first full
- * snapshot synchronously inside record(), and the redaction gate must see live nodes then.
+ * The recorder's node ids, usable before startRecorder returns: rrweb may emit the first full
+ * snapshot synchronously inside record() (always without `sliceSnapshot`, and with it when the
+ * page is small enough for one slice), and the redaction gate must see live nodes then.
  */
 export function getNodeId(node: Node): number {
   return record.mirror.getId(node);
@@ -83,6 +90,8 @@ export function startRecorder(options: RecorderOptions): Recorder | null {
         options.onError(error);
         return true; // handled: rrweb must not rethrow into the page
       },
+      // Read by the build's patch of rrweb (rrweb-slicing.mjs); not in rrweb's option types.
+      ...({ sliceSnapshot: options.sliceSnapshot === true } as object),
     });
   } catch (error) {
     options.onError(error);

@@ -14,6 +14,7 @@ export const IncrementalSource = {
   Input: 5,
   TouchMove: 6,
   CanvasMutation: 9,
+  AdoptedStyleSheet: 15,
 } as const;
 
 /** rrweb-snapshot's NodeType. */
