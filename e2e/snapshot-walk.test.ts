@@ -135,7 +135,7 @@ test('the full snapshot is taken in slices, and what it emits rebuilds the page 
       const whole = await take(false);
       let d = 0; while (d < sliced.snapshot.length && sliced.snapshot[d] === whole.snapshot[d]) d += 1;
       return { diff: [sliced.snapshot.slice(Math.max(0, d - 200), d + 200), whole.snapshot.slice(Math.max(0, d - 200), d + 200)], slicedTicks: sliced.ticksBefore, wholeTicks: whole.ticksBefore, same: sliced.snapshot === whole.snapshot, slicedLength: sliced.snapshot.length, wholeLength: whole.snapshot.length };
-    })()`) as { slicedTicks: number; wholeTicks: number; same: boolean; slicedLength: number; wholeLength: number };
+    })()`) as { diff: string[]; slicedTicks: number; wholeTicks: number; same: boolean; slicedLength: number; wholeLength: number };
     assert.equal(result.wholeTicks, 0, 'one piece: nothing of the page runs before the keyframe');
     assert.ok(result.slicedTicks >= 3, `sliced: the page's own tasks ran ${result.slicedTicks} times before the keyframe`);
     assert.equal(result.slicedLength, result.wholeLength, JSON.stringify(result.diff));

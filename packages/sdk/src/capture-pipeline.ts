@@ -9,6 +9,7 @@ import { scrubEvent, scrubSnapshotNode } from './event-scrubber.ts';
 import { createFrameWriter, type FrameCounters, type FrameSink } from './frame-writer.ts';
 import { startFrameBridge } from './frame-parent.ts';
 import { startMotionCapture } from './motion-capture.ts';
+import { startOffscreenDeferral } from './offscreen-deferral.ts';
 import { startPopoverCapture } from './popover-capture.ts';
 import { getNodeById, getNodeId, startRecorder } from './recorder.ts';
 import type { RedactionPolicy } from './redaction.ts';
@@ -62,7 +63,8 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     counters: options.counters,
     onCounters: options.onCounters,
     requestKeyframe: () => recorder?.takeFullSnapshot(),
-    drainExtra: () => [...motion.drain(), ...popovers.drain()],
+    drainExtra: () => [...motion.drain(), ...popovers.drain(), ...(offscreen?.drain().map((e) => scrubEvent(policy, getNodeById, e)) ?? [])],
+    filterDelta: (events) => (offscreen ? offscreen.filter(events) : events),
     // A full snapshot is scrubbed by the writer's slicer (snapshot-slicer.ts), before it is encoded.
     scrubNode: (node, masks, tag) => scrubSnapshotNode(policy, getNodeById, node, masks, tag),
     onError: options.onError,
@@ -73,6 +75,11 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     onPending: () => writer.schedule(),
   });
   const popovers = startPopoverCapture({ getId: getNodeId, onPending: () => writer.schedule() });
+  const offscreen = startOffscreenDeferral({
+    getNode: getNodeById,
+    isRedacted: (el) => policy.isTextRedacted(el) || policy.isBlocked(el),
+    onPending: () => writer.schedule(),
+  });
   // A full snapshot has no focus, pointer, visual viewport or open popovers: sent right after it
   // (when rrweb emits it: the snapshot is taken in slices, snapshot-walk.ts).
   const afterKeyframe = (): void => {
@@ -98,6 +105,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
       }
       if (event.type === EventType.FullSnapshot) {
         for (const extra of keyframeEvents()) writer.push(extra);
+        offscreen?.reset();
         afterKeyframe();
       }
     },
@@ -108,6 +116,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     frames?.stop();
     motion.stop();
     popovers.stop();
+    offscreen?.stop();
     writer.stop();
     return null;
   }
@@ -121,6 +130,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
       rec.stop();
       motion.stop();
       popovers.stop();
+      offscreen?.stop();
       writer.stop();
     },
   };

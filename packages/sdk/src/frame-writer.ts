@@ -38,6 +38,8 @@ export interface FrameWriterOptions {
   requestKeyframe(): void;
   /** Extra events to append at each flush (coalesced pointer and scroll). */
   drainExtra?(): RecordedEvent[];
+  /** Runs over each delta's events just before it is encoded (offscreen-deferral.ts holds some back). */
+  filterDelta?(events: RecordedEvent[]): RecordedEvent[];
   onError(error: unknown): void;
   /** The redaction pass over a full snapshot's tree, run by the slicer one node at a time. */
   scrubNode?: ScrubNode;
@@ -171,8 +173,8 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
       if (extra.length) batch = batch.concat(extra);
       // Deltas compress against the keyframe: they wait while one is being built.
       if (building > 0 && !batchIsKeyframe) return;
-      const events = batch;
       const isKeyframe = batchIsKeyframe;
+      const events = !isKeyframe && options.filterDelta ? options.filterDelta(batch) : batch;
       batch = [];
       batchIsKeyframe = false;
       if (events.length === 0) return;
