@@ -24,6 +24,8 @@ export interface DecodedFrames {
   errors: string[];
   keyframes: number;
   deltas: number;
+  /** Each keyframe the tap could read: its epoch (frame header) and decompressed payload. */
+  keyframePayloads: Array<{ epoch: number; text: string }>;
 }
 
 export interface FrameTap {
@@ -83,7 +85,7 @@ export function frameTapOf(sockets: SocketLog[]): FrameTap {
 }
 
 function decodeSockets(sockets: SocketLog[]): DecodedFrames {
-  const out: DecodedFrames = { texts: [], strings: [], errors: [], keyframes: 0, deltas: 0 };
+  const out: DecodedFrames = { texts: [], strings: [], errors: [], keyframes: 0, deltas: 0, keyframePayloads: [] };
   for (const socket of sockets) {
     out.texts.push(...socket.texts);
     decodeDomFrames(socket, out);
@@ -133,6 +135,7 @@ function decodeDomFrames(socket: SocketLog, out: DecodedFrames): void {
     if (keyframe) {
       window = new DeltaWindow();
       epochOfWindow = epoch;
+      out.keyframePayloads.push({ epoch, text: text.toString('utf8') });
     }
     window?.append(text);
     out.texts.push(text.toString('utf8'));

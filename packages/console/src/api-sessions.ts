@@ -1,13 +1,8 @@
 /** The session history API: live sessions (supervisors), past sessions, their chat and notes. */
-import type { ChatMessage } from '@samepage/protocol';
+import type { ChatMessage, LiveSessionListItem } from '@samepage/protocol';
 
-export interface LiveSessionSummary {
-  id: string;
-  siteName: string;
-  startedAt: number;
-  participants: { name: string; role: string }[];
-  visitor?: { name?: string; email?: string };
-}
+/** A row of the live-sessions list; `reconnecting` while its customer's tab is away and may resume. */
+export type LiveSessionSummary = LiveSessionListItem;
 
 export interface PastSessionSummary {
   id: string;

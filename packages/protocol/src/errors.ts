@@ -23,6 +23,7 @@ export const ERRORS = {
   code_used: { http: 409, close: 4409, fatal: false, message: 'This code has already been used; ask the customer for a new one.' },
   session_not_found: { http: 404, close: 4404, fatal: false, message: 'The session does not exist or has ended.' },
   session_ended: { http: 410, close: 4410, fatal: true, message: 'The session has ended.' },
+  session_home_unreachable: { http: 503, close: 4503, fatal: false, message: 'The server that holds this session is not answering (it may have stopped); try again in a few seconds, once the customer has reconnected to another server.' },
   invalid_request: { http: 400, close: 4400, fatal: false, message: 'The request is not valid.' },
   conflict: { http: 409, close: 4409, fatal: false, message: 'That already exists.' },
   seat_limit_reached: { http: 409, close: 4409, fatal: false, message: 'All agent seats of your plan are in use; disable an agent or upgrade the plan.' },

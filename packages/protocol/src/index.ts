@@ -14,3 +14,4 @@ export * from './replica-csp.ts';
 export * from './e2ee/index.ts';
 export * from './css-urls.ts';
 export * from './followups.ts';
+export * from './live-sessions.ts';

@@ -46,7 +46,7 @@ export function LiveSessionsPanel({ onJoin, busy }: { onJoin: (sessionId: string
                     {s.siteName} <span className="muted">· {who}</span>
                   </p>
                   <p className="row-sub muted">
-                    {[t.since(formatTime(s.startedAt)), s.participants.filter((p) => p.role !== 'host').map((p) => p.name).join(', ')].filter(Boolean).join(' · ')}
+                    {[t.since(formatTime(s.startedAt)), s.participants.filter((p) => p.role !== 'host').map((p) => p.name).join(', '), s.reconnecting ? t.liveSessionReconnecting : ''].filter(Boolean).join(' · ')}
                   </p>
                 </div>
                 <button type="button" className="button button-ghost button-small" aria-label={t.joinSessionLabel(s.siteName, who)} disabled={busy} onClick={() => onJoin(s.id)}>

@@ -173,6 +173,7 @@ export const en = {
   since: (time: string): string => `since ${time}`,
   liveSessionsHeading: 'Live sessions',
   liveSessionsEmpty: 'No live sessions right now.',
+  liveSessionReconnecting: 'customer reconnecting',
   joinSessionLabel: (site: string, who: string): string => `Join the ${site} session with ${who}`,
   pastSessionsHeading: 'Past sessions',
   pastSessionsEmpty: 'No past sessions yet.',

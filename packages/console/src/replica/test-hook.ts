@@ -10,6 +10,8 @@ export interface ReplicaTestHook {
   document(): Document | null;
   stats(): DecoderStats | null;
   overlay(): OverlayState | null;
+  /** The replayer's mirror id of a replica node (the customer's id for it), or -1 when it has none. */
+  idOf(node: Node): number;
 }
 
 declare global {
@@ -23,6 +25,7 @@ export function installReplicaTestHook(controller: SessionController): () => voi
     document: () => controller.replica?.getAdapter()?.document() ?? null,
     stats: () => controller.replica?.stats() ?? null,
     overlay: () => controller.replica?.getOverlay() ?? null,
+    idOf: (node: Node) => controller.replica?.getAdapter()?.idOf(node) ?? -1,
   });
   window.__samepageReplica = hook;
   return () => {

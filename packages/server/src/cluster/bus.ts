@@ -22,9 +22,36 @@ export interface Bus {
   getFields(key: string): Promise<Map<string, string>>;
   /** Restarts the expiry of `key`; false when the key no longer exists (it expired, or the bus lost it). */
   touch(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Atomically, for a table kept as one hash per node at `<sharePrefix><node>`: counts the distinct
+   * fields of the shares of `self` and of every node listed in the hash `directory` whose key
+   * `<guardPrefix><node>` exists. When `field` is among them or they are fewer than `limit`, sets
+   * it in the share of `self` (restarting its expiry) and returns the count with it; otherwise
+   * changes nothing and returns null. This is how a place of a capacity plan is taken (node-state.ts).
+   */
+  setFieldIfFewer(claim: FieldClaim): Promise<number | null>;
   /** Bytes published and not yet taken by the bus (the publisher's backlog); 0 in process. */
   backlogBytes(): number;
+  /** For /metrics: whether the bus is usable now, and how many publishes it has failed since start. */
+  status(): BusStatus;
   close(): Promise<void>;
+}
+
+export interface BusStatus {
+  connected: boolean;
+  publishErrors: number;
+}
+
+/** See Bus.setFieldIfFewer. */
+export interface FieldClaim {
+  directory: string;
+  guardPrefix: string;
+  sharePrefix: string;
+  self: string;
+  field: string;
+  value: string;
+  limit: number;
+  ttlMs: number;
 }
 
 /** The single-node bus: a map with expiry and synchronous-order channels inside this process. */
@@ -101,6 +128,23 @@ export class MemoryBus implements Bus {
     return new Map(this.readMap(key)?.fields ?? []);
   }
 
+  /** Atomic: counted and set in one turn of the event loop. */
+  async setFieldIfFewer(c: FieldClaim): Promise<number | null> {
+    const nodes = new Set([...(this.readMap(c.directory)?.fields.keys() ?? []), c.self]);
+    const seen = new Set<string>();
+    for (const node of nodes) {
+      if (node !== c.self && this.read(c.guardPrefix + node) === null) continue;
+      for (const field of this.readMap(c.sharePrefix + node)?.fields.keys() ?? []) seen.add(field);
+    }
+    if (!seen.has(c.field) && seen.size >= c.limit) return null;
+    seen.add(c.field);
+    const share = this.readMap(c.sharePrefix + c.self) ?? { fields: new Map<string, string>(), expiresAt: 0 };
+    share.fields.set(c.field, c.value);
+    share.expiresAt = this.now() + c.ttlMs;
+    this.maps.set(c.sharePrefix + c.self, share);
+    return seen.size;
+  }
+
   async touch(key: string, ttlMs: number): Promise<boolean> {
     const map = this.readMap(key);
     if (map) map.expiresAt = this.now() + ttlMs;
@@ -111,6 +155,10 @@ export class MemoryBus implements Bus {
 
   backlogBytes(): number {
     return 0;
+  }
+
+  status(): BusStatus {
+    return { connected: true, publishErrors: 0 };
   }
 
   private readMap(key: string): { fields: Map<string, string>; expiresAt: number } | null {

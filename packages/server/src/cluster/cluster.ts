@@ -5,6 +5,7 @@ import type { UserRecord } from '../store.ts';
 import type { PeerSocket } from '../relay/peer.ts';
 import type { Bus } from './bus.ts';
 import { NodeState } from './node-state.ts';
+import { NodeRequests, type NodeQuestion } from './node-requests.ts';
 import { isDroppable } from '../relay/flow.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface SessionRecord {
   members: Array<{ node: string; conn: string; participant: Participant }>;
   /** End-to-end encrypted sessions: the next member number to give out (numbers are never reused). */
   e2eeNextMember?: number;
+  /** The visitors' presence tabs shown as in this session, and their nodes: a new home clears them when the session ends. */
+  presence?: Array<{ id: string; node: string }>;
 }
 
 /** A user as sent between nodes: never the password hash. */
@@ -56,6 +59,9 @@ export type Envelope =
   | { t: 'cobrowse_session'; requestId: string; sessionId: string; home: string }
   /** A session's home → the visitor's node: show this tab as in a session, or not. */
   | { t: 'visitor_update'; visitorId: string; inSession: boolean }
+  /** Any node → another: a question from an HTTP route about a session that node holds, and its answer (node-requests.ts). */
+  | { t: 'ask'; id: string; from: string; ask: NodeQuestion }
+  | { t: 'answer'; id: string; answer: unknown }
   /** On `sp:all`, to every other node: an admin cut this user's sockets (disabled, logged out everywhere). */
   | { t: 'disconnect_user'; node: string; userId: string; reason: 'forbidden' | 'unauthorized' };
 
@@ -78,6 +84,12 @@ export const HEARTBEAT_MS = ALIVE_TTL_MS / 4;
 /** The node directory: every node that has started, with its start time; dead ones are pruned by readers. */
 const DIRECTORY_KEY = 'sp:nodes';
 const DIRECTORY_TTL_MS = 24 * 3600 * 1000;
+/**
+ * `sp:held:<node>`: renewed with the heartbeat, it outlives it by the customers' resume grace. While
+ * it exists, the sessions of a node that died stay on the live-sessions list and hold their places
+ * of a capacity plan, waiting for their customers to resume on another node.
+ */
+const HELD_PREFIX = 'sp:held:';
 /** Everyone's channel: notices and commands for every node. */
 export const BROADCAST_CHANNEL = 'sp:all';
 /**
@@ -96,6 +108,11 @@ export interface ClusterHandlers {
   onUpFrame?(node: string, conn: string, frame: Uint8Array): void;
 }
 
+export interface ClusterOptions {
+  /** HOST_RESUME_GRACE_MS: how long a customer may take to resume; a dead node's sessions are held that long. */
+  resumeGraceMs?: number;
+}
+
 /** This node's place in the cluster: its channel, its heartbeat, and the session records. */
 export class Cluster {
   readonly nodeId = newId('node');
@@ -106,6 +123,12 @@ export class Cluster {
   framesDroppedAtBus = 0;
   /** Frames not published to a viewer on another node because it said it is behind. */
   framesHeldForPaused = 0;
+  /** How long after its last heartbeat a node's sessions are held (listed, counted): the resume grace, and at least the heartbeat's expiry. */
+  readonly holdMs: number;
+  /** Where a count across the nodes' shares finds the nodes, and which of them still hold their sessions (Bus.setFieldIfFewer). */
+  readonly directory = { key: DIRECTORY_KEY, heldPrefix: HELD_PREFIX };
+  /** Questions to other nodes waiting for their answer (HTTP routes about a session held elsewhere). */
+  readonly requests: NodeRequests;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly writes = new Map<string, Promise<void>>();
   /** Viewers on other nodes that are behind, by `node/conn`: they get no DOM frames until they catch up. */
@@ -114,8 +137,11 @@ export class Cluster {
   constructor(
     readonly bus: Bus,
     private readonly log: Logger,
+    options: ClusterOptions = {},
   ) {
+    this.holdMs = Math.max(ALIVE_TTL_MS, (options.resumeGraceMs ?? 30_000) + HEARTBEAT_MS);
     this.state = new NodeState(this, log);
+    this.requests = new NodeRequests(this.nodeId, (node) => this.isAlive(node), (node, envelope) => this.send(node, envelope));
   }
 
   async start(handlers: ClusterHandlers): Promise<void> {
@@ -141,7 +167,11 @@ export class Cluster {
           const { conns, frame } = decodeFrames(payload);
           const [node = '', conn = ''] = conns;
           handlers.onUpFrame?.(node, conn, frame);
-        } else handlers.onEnvelope(JSON.parse(payload.toString('utf8')) as Envelope);
+        } else {
+          const e = JSON.parse(payload.toString('utf8')) as Envelope;
+          if (e.t === 'answer') this.requests.answered(e.id, e.answer);
+          else handlers.onEnvelope(e);
+        }
       } catch (err) {
         this.log.error({ err }, 'bad cluster message');
       }
@@ -150,6 +180,7 @@ export class Cluster {
       Promise.all([
         this.bus.setValue(`sp:alive:${this.nodeId}`, String(Date.now()), ALIVE_TTL_MS),
         this.bus.setField(DIRECTORY_KEY, this.nodeId, String(this.startedAt), DIRECTORY_TTL_MS),
+        this.bus.setValue(`${HELD_PREFIX}${this.nodeId}`, String(Date.now()), this.holdMs),
         this.state.refresh(),
       ]).catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed'));
     await beat();
@@ -223,14 +254,24 @@ export class Cluster {
     return node === this.nodeId || (await this.bus.getValue(`sp:alive:${node}`)) !== null;
   }
 
-  /** The nodes whose heartbeat is alive, this one included; prunes dead ones from the directory. */
+  /** The nodes whose heartbeat is alive, this one included. */
   async liveNodes(): Promise<string[]> {
+    return (await this.nodes()).alive;
+  }
+
+  /**
+   * The nodes whose heartbeat is alive (this one included), and those that died less than
+   * `holdMs` ago (`down`: their sessions are still held). Prunes the others from the directory.
+   */
+  async nodes(): Promise<{ alive: string[]; down: string[] }> {
     const known = [...(await this.bus.getFields(DIRECTORY_KEY)).keys()];
     const alive = await Promise.all(known.map((node) => this.isAlive(node)));
+    const held = await Promise.all(known.map((node, i) => (alive[i] ? true : this.bus.getValue(`${HELD_PREFIX}${node}`).then((v) => v !== null))));
     const live = known.filter((_, i) => alive[i]);
-    for (const [i, node] of known.entries()) if (!alive[i]) void this.bus.deleteField(DIRECTORY_KEY, node).catch(() => undefined);
+    const down = known.filter((_, i) => !alive[i] && held[i]);
+    for (const [i, node] of known.entries()) if (!held[i]) void this.bus.deleteField(DIRECTORY_KEY, node).catch(() => undefined);
     if (!live.includes(this.nodeId)) live.push(this.nodeId);
-    return live;
+    return { alive: live, down };
   }
 
   /** Writes are chained per session so the last one wins. */
@@ -258,7 +299,8 @@ export class Cluster {
 
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await Promise.all([this.bus.deleteValue(`sp:alive:${this.nodeId}`), this.bus.deleteField(DIRECTORY_KEY, this.nodeId), this.state.clear()]).catch(() => undefined);
+    this.requests.cancelAll();
+    await Promise.all([this.bus.deleteValue(`sp:alive:${this.nodeId}`), this.bus.deleteValue(`${HELD_PREFIX}${this.nodeId}`), this.bus.deleteField(DIRECTORY_KEY, this.nodeId), this.state.clear()]).catch(() => undefined);
   }
 }
 

@@ -1,6 +1,36 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Bus, BusHandler } from './bus.ts';
+import type { Bus, BusHandler, BusStatus, FieldClaim } from './bus.ts';
+
+/**
+ * Bus.setFieldIfFewer as one Lua script, so no other command runs between the count and the set.
+ * It reads keys it is not given in KEYS (the shares named by the directory): fine on one Redis,
+ * not on Redis Cluster, which Samepage does not use.
+ */
+const SET_FIELD_IF_FEWER = `
+local prefix, guard, self, field = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local nodes = redis.call('HKEYS', KEYS[1])
+table.insert(nodes, self)
+local counted, seen, count = {}, {}, 0
+for _, node in ipairs(nodes) do
+  if not counted[node] and (node == self or redis.call('EXISTS', guard .. node) == 1) then
+    counted[node] = true
+    for _, f in ipairs(redis.call('HKEYS', prefix .. node)) do
+      if not seen[f] then
+        seen[f] = true
+        count = count + 1
+      end
+    end
+  end
+end
+if not seen[field] then
+  if count >= tonumber(ARGV[6]) then return -1 end
+  count = count + 1
+end
+redis.call('HSET', prefix .. self, field, ARGV[5])
+redis.call('PEXPIRE', prefix .. self, ARGV[7])
+return count
+`;
 
 /**
  * The bus of a multi-node Samepage: Redis pub/sub (one subscriber connection per node, so the
@@ -11,6 +41,7 @@ export class RedisBus implements Bus {
   private readonly sub: Redis;
   private readonly handlers = new Map<string, Set<BusHandler>>();
   private unacknowledged = 0;
+  private publishErrors = 0;
 
   constructor(url: string, log: Logger) {
     const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: false };
@@ -34,7 +65,7 @@ export class RedisBus implements Bus {
     this.unacknowledged += bytes;
     this.pub
       .publish(channel, payload)
-      .catch(() => undefined)
+      .catch(() => void (this.publishErrors += 1))
       .finally(() => (this.unacknowledged -= bytes));
   }
 
@@ -75,6 +106,13 @@ export class RedisBus implements Bus {
     return new Map(Object.entries(await this.pub.hgetall(key)));
   }
 
+  async setFieldIfFewer(c: FieldClaim): Promise<number | null> {
+    const limit = Number.isFinite(c.limit) ? String(c.limit) : String(Number.MAX_SAFE_INTEGER);
+    const ttl = String(Math.max(1, Math.round(c.ttlMs)));
+    const count = (await this.pub.eval(SET_FIELD_IF_FEWER, 1, c.directory, c.sharePrefix, c.guardPrefix, c.self, c.field, c.value, limit, ttl)) as number;
+    return count < 0 ? null : count;
+  }
+
   async touch(key: string, ttlMs: number): Promise<boolean> {
     return (await this.pub.pexpire(key, Math.max(1, Math.round(ttlMs)))) === 1;
   }
@@ -85,6 +123,11 @@ export class RedisBus implements Bus {
    */
   backlogBytes(): number {
     return this.unacknowledged;
+  }
+
+  /** Connected when both connections are ready (ioredis reconnects by itself; commands wait meanwhile). */
+  status(): BusStatus {
+    return { connected: this.pub.status === 'ready' && this.sub.status === 'ready', publishErrors: this.publishErrors };
   }
 
   async close(): Promise<void> {

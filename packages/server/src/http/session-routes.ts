@@ -1,16 +1,44 @@
 import { queries, schemas } from './admin-schemas.ts';
 import { responses } from './api-schemas.ts';
 import { route, type ApiRoute, type RouteContext } from './route-table.ts';
+import { NodeUnreachable, type NodeAnswer, type NodeQuestions, type SessionLiveView } from '../cluster/node-requests.ts';
+import { endByApi, homeSession, liveView } from '../relay/session-actions.ts';
 
 /** A live session of the caller's tenant on this node, or null. */
 function liveSession(ctx: RouteContext<unknown, unknown>) {
-  const session = ctx.deps.relay.sessions.get(ctx.params.id ?? '');
-  return session && session.tenantId === ctx.caller.tenantId && !session.ended ? session : null;
+  return homeSession(ctx.deps.relay, ctx.caller.tenantId, ctx.params.id ?? '');
+}
+
+/**
+ * For a session of the caller's tenant whose home is another node: asks the home. `not_live` when
+ * no node holds the session (never started, ended, or another tenant's); `unreachable` when its
+ * home is dead or does not answer in time.
+ */
+async function askHome<K extends keyof NodeQuestions>(ctx: RouteContext<unknown, unknown>, q: K): Promise<NodeAnswer<K> | 'not_live' | 'unreachable'> {
+  const { cluster } = ctx.deps.relay;
+  const sid = ctx.params.id ?? '';
+  const record = await cluster.loadSession(sid);
+  if (!record || record.tenantId !== ctx.caller.tenantId || record.home === cluster.nodeId) return 'not_live';
+  try {
+    return await cluster.requests.ask(record.home, { q, sid, tenantId: ctx.caller.tenantId } as { q: K } & NodeQuestions[K]['ask']);
+  } catch (err) {
+    if (err instanceof NodeUnreachable) return 'unreachable';
+    throw err;
+  }
 }
 
 /** The server's public origin, for links: PUBLIC_URL, or the request's own. */
 export function publicOrigin(ctx: RouteContext<unknown, unknown>): string {
   return ctx.deps.config.publicUrl ?? `${ctx.request.protocol}://${ctx.request.host}`;
+}
+
+/** The session's page and participants, from whichever node holds it; null when none does (or its home is gone). */
+async function liveAnywhere(ctx: RouteContext<unknown, unknown>): Promise<SessionLiveView | null> {
+  const local = liveSession(ctx);
+  if (local) return liveView(local);
+  // The stored part of the session is still worth showing when the bus is down.
+  const remote = await askHome(ctx, 'session_live').catch((err: unknown) => (ctx.request.log.warn({ err }, 'could not ask the session home'), 'unreachable' as const));
+  return typeof remote === 'object' ? remote.live : null;
 }
 
 /** Live and past sessions of the caller's tenant, with chat and notes. */
@@ -49,7 +77,7 @@ export const sessionRoutes: ApiRoute[] = [
     path: '/sessions/:id',
     permission: 'session.view',
     tag: 'sessions',
-    summary: 'One session with its participants, chat and notes; `live` is set while it runs on this node',
+    summary: 'One session with its participants, chat and notes; `live` (its page and who is in it) is set while it runs, on whichever node',
     response: responses.session,
     async handle(ctx) {
       const { caller, deps, params, fail } = ctx;
@@ -57,8 +85,7 @@ export const sessionRoutes: ApiRoute[] = [
       const detail = await deps.collab.getSessionDetail(caller.tenantId, id);
       if (!detail) return fail('not_found', 'No such session.');
       const [chat, notes] = await Promise.all([deps.collab.listChat(caller.tenantId, id), deps.collab.listNotes(caller.tenantId, id)]);
-      const live = liveSession(ctx);
-      return { ...detail, chat, notes, live: live ? { page: live.page, participants: live.participants().map((p) => ({ id: p.id, name: p.name, role: p.role })) } : null };
+      return { ...detail, chat, notes, live: await liveAnywhere(ctx) };
     },
   }),
 
@@ -88,20 +115,25 @@ export const sessionRoutes: ApiRoute[] = [
     path: '/sessions/:id/end',
     permission: 'session.join_any',
     tag: 'sessions',
-    summary: 'End a live session; everyone in it, the customer too, sees it end (endedBy system, reason ended_by_api)',
+    summary: 'End a live session, on whichever node it runs; everyone in it, the customer too, sees it end (endedBy system, reason ended_by_api)',
     response: responses.ended,
     on: ['v1'],
     async handle(ctx) {
-      const { caller, deps, params, fail, audit } = ctx;
+      const { params, fail, audit } = ctx;
+      const sid = params.id ?? '';
+      const ended = { sessionId: sid, endedBy: 'system', reason: 'ended_by_api' };
       const session = liveSession(ctx);
-      if (!session) {
-        const record = await deps.relay.cluster.loadSession(params.id ?? '');
-        if (record?.tenantId === caller.tenantId) return fail('conflict', 'The session runs on another node of the cluster; send the request to that node.');
-        return fail('session_not_found');
+      if (session) {
+        await audit('session.end_requested', {}, sid);
+        endByApi(session);
+        return ended;
       }
-      await audit('session.end_requested', {}, session.id);
-      session.apply({ type: 'system_ended', reason: 'ended_by_api' });
-      return { sessionId: session.id, endedBy: 'system', reason: 'ended_by_api' };
+      // Held by another node: its home ends it, with the same code; the entry is written here once it has.
+      const remote = await askHome(ctx, 'end_session');
+      if (remote === 'unreachable') return fail('session_home_unreachable');
+      if (remote === 'not_live' || !remote.ended) return fail('session_not_found');
+      await audit('session.end_requested', {}, sid);
+      return ended;
     },
   }),
 

@@ -1,4 +1,4 @@
-import type { ClientMessageOf, Participant, VisitorIdentity } from '@samepage/protocol';
+import type { ClientMessageOf, LiveSessionSummary, Participant } from '@samepage/protocol';
 import { safeEqual, sha256 } from '../ids.ts';
 import type { SiteRecord } from '../store.ts';
 import type { Envelope, SessionRecord } from '../cluster/cluster.ts';
@@ -9,6 +9,7 @@ import { LiveSession } from './live-session.ts';
 import { Peer } from './peer.ts';
 import type { MessageHandler, Relay } from './relay.ts';
 import type { SessionLink } from './session-link.ts';
+import { answerQuestion } from './session-actions.ts';
 
 type Resume = NonNullable<ClientMessageOf<'host_hello'>['resume']>;
 
@@ -16,15 +17,6 @@ type Resume = NonNullable<ClientMessageOf<'host_hello'>['resume']>;
 type Mirror = MessageHandler & { readonly sessionId: string | null; detach(): void };
 
 /** A live session as the supervisors' list shows it (GET /api/sessions/live), from any node. */
-export interface LiveSessionSummary {
-  id: string;
-  siteId: string;
-  startedAt: number;
-  page: { url: string; title: string };
-  visitor: VisitorIdentity | null;
-  participants: Array<Pick<Participant, 'name' | 'role'> & { title: string | null }>;
-}
-
 function summarize(session: LiveSession): LiveSessionSummary {
   return {
     id: session.id,
@@ -33,6 +25,7 @@ function summarize(session: LiveSession): LiveSessionSummary {
     page: session.page,
     visitor: session.visitor ?? null,
     participants: session.participants().map((p) => ({ name: p.name, role: p.role, title: p.title ?? null })),
+    reconnecting: !session.state.hostConnected && session.state.awayReason === 'reconnecting',
   };
 }
 
@@ -110,6 +103,8 @@ export class ClusterRouter {
         return this.links.get(e.conn)?.end(e.code, e.reason);
       case 'rehome':
         return this.rehome(e.sid, e.home);
+      case 'ask':
+        return this.relay.cluster.send(e.from, { t: 'answer', id: e.id, answer: answerQuestion(this.relay, e.ask) });
     }
   }
 
@@ -165,6 +160,7 @@ export class ClusterRouter {
       startedAt: session.startedAt,
       formerAgents: [...session.formerAgents],
       members,
+      presence: this.relay.visitors.presenceOf(session),
       ...(session.e2ee ? { e2eeNextMember: session.e2ee.next } : {}),
     };
     this.relay.cluster.saveSession(session.id, record);
@@ -191,10 +187,13 @@ export class ClusterRouter {
     session.page = record.page;
     session.controlRoles = record.controlRoles;
     for (const id of record.formerAgents) session.formerAgents.add(id);
+    this.relay.visitors.carryOver(session, record.presence ?? []);
     if (record.e2eeNextMember !== undefined) session.e2ee?.continueFrom(record.e2eeNextMember);
     this.relay.sessions.set(session.id, session);
     this.save(session);
     const self = this.relay.cluster.nodeId;
+    // Listed (and counted) here now: the row its dead home left, held for the resume, goes.
+    this.relay.cluster.state.dropFrom('live', session.tenantId, record.home, session.id);
     for (const node of new Set([record.home, ...record.members.map((m) => m.node)])) {
       if (node === self) this.rehome(session.id, self);
       else this.relay.cluster.send(node, { t: 'rehome', sid: session.id, home: self });
@@ -219,19 +218,38 @@ export class ClusterRouter {
     for (const link of this.links.values()) if (link.sessionId === sid) link.moveTo(home);
   }
 
-  /** The tenant's live sessions on every node: this node's as they are now, the others' as last saved. */
+  /**
+   * The tenant's live sessions on every node: this node's as they are now, the others' as last
+   * saved, and those of a node that died as reconnecting until their customer resumes elsewhere or
+   * the resume grace is over (Cluster.holdMs). Each session once, from the node that holds it now.
+   */
   async listLive(tenantId: string): Promise<LiveSessionSummary[]> {
     const self = this.relay.cluster.nodeId;
     const local = [...this.relay.sessions.values()].filter((s) => s.tenantId === tenantId && !s.ended).map(summarize);
-    const rows = await this.relay.cluster.state.read('live', tenantId);
-    const remote = rows.filter((row) => row.node !== self).map((row) => JSON.parse(row.value) as LiveSessionSummary);
+    const rows = await this.relay.cluster.state.readHeld('live', tenantId);
+    const remote = rows
+      .filter((row) => row.node !== self)
+      .sort((a, b) => Number(a.down ?? false) - Number(b.down ?? false))
+      .map((row) => ({ ...(JSON.parse(row.value) as LiveSessionSummary), ...(row.down ? { reconnecting: true } : {}) }));
     const seen = new Set(local.map((s) => s.id));
     return [...local, ...remote.filter((s) => !seen.has(s.id) && (seen.add(s.id), true))].sort((a, b) => a.startedAt - b.startedAt);
   }
 
-  /** For the capacity plan: live sessions of the tenant on every node. */
+  /** Live sessions of the tenant on every node, those waiting for a resume after their node died included. */
   async countLive(tenantId: string): Promise<number> {
     return (await this.listLive(tenantId)).length;
+  }
+
+  /**
+   * Takes one of the `limit` places of a capacity plan for a new session: its row in the
+   * cluster-wide live list is its place, set only while the tenant has fewer than `limit` rows on
+   * the nodes that are alive or still hold their sessions, in one atomic step on the bus.
+   * Returns the number of live sessions with this one, or null when the plan is full. The place
+   * is given back when the session ends (Cluster.endSession), its node stops, or its node dies
+   * and its hold expires.
+   */
+  reserve(session: LiveSession, limit: number): Promise<number | null> {
+    return this.relay.cluster.state.putIfFewer('live', session.tenantId, session.id, JSON.stringify(summarize(session)), limit);
   }
 
   /**

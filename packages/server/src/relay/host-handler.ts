@@ -184,28 +184,36 @@ export class HostHandler implements MessageHandler {
 
   private async checkPlanAndCreate(site: SiteRecord, policy: SitePolicyPublic, request: ClaimedRequest | null): Promise<void> {
     const plan = await this.relay.deps.tenants.getPlan(site.tenantId);
-    // Counted on every node of the cluster (the plan's limit, and the usage's daily peak).
-    const live = await this.relay.liveSessionCount(site.tenantId);
-    if (plan.kind === 'capacity' && live >= plan.limit) {
-      this.peer.fail('capacity_reached');
-      this.relay.notifyAgents(site.tenantId, { type: 'notice', code: 'capacity_reached', message: `A customer on ${site.name} could not start a session: all ${plan.limit} sessions of the plan are in use.` });
-      void this.relay.deps.store.audit(site.tenantId, { type: 'customer', id: null }, 'session.refused_capacity', null, { siteId: site.id, limit: plan.limit });
-      return;
-    }
-    await this.createSession(site, policy, request);
-    this.relay.deps.tenants.recordSessionStarted(site.tenantId, live + 1).catch((err: unknown) => this.log.error({ err }, 'could not record usage'));
-  }
-
-  private async createSession(site: SiteRecord, policy: SitePolicyPublic, request: ClaimedRequest | null): Promise<void> {
-    if (this.session || this.peer.closed) return;
-    const id = newId('ses');
-    const { code, expiresAt } = await this.relay.codes.issue(id, site.tenantId);
     if (this.session || this.peer.closed) return;
     const { store, config } = this.relay.deps;
+    const id = newId('ses');
     const session = new LiveSession(id, site.tenantId, site.id, newSecret(24), this.peer, config.maxSessionCacheBytes, policy, store, this.log.child({ sessionId: id }), (s) => this.relay.forget(s));
     session.visitor = this.hello?.visitor;
     session.controlRoles = site.policy.controlRoles;
     session.page = this.hello?.page ?? session.page;
+    // Counted on every node of the cluster (the usage's daily peak). A capacity plan's place is
+    // taken, not just counted: atomically on the bus, so two nodes cannot both take the last one.
+    const limit = plan.kind === 'capacity' ? plan.limit : null;
+    const live = limit !== null ? await this.relay.clusterRouter.reserve(session, limit) : (await this.relay.liveSessionCount(site.tenantId)) + 1;
+    if (live === null) {
+      this.peer.fail('capacity_reached');
+      this.relay.notifyAgents(site.tenantId, { type: 'notice', code: 'capacity_reached', message: `A customer on ${site.name} could not start a session: all ${limit} sessions of the plan are in use.` });
+      void this.relay.deps.store.audit(site.tenantId, { type: 'customer', id: null }, 'session.refused_capacity', null, { siteId: site.id, limit });
+      return;
+    }
+    const created = await this.createSession(session, site, request).finally(() => {
+      // Not started after all (the tab left meanwhile, or the code could not be issued): the place goes back.
+      if (!this.relay.sessions.has(id)) this.relay.cluster.state.removeField('live', id);
+    });
+    if (created) this.relay.deps.tenants.recordSessionStarted(site.tenantId, live).catch((err: unknown) => this.log.error({ err }, 'could not record usage'));
+  }
+
+  private async createSession(session: LiveSession, site: SiteRecord, request: ClaimedRequest | null): Promise<boolean> {
+    if (this.session || this.peer.closed) return false;
+    const id = session.id;
+    const { code, expiresAt } = await this.relay.codes.issue(id, site.tenantId);
+    if (this.session || this.peer.closed) return false;
+    const { store } = this.relay.deps;
     this.relay.sessions.set(id, session);
     this.attach(session);
     this.relay.clusterRouter.save(session);
@@ -217,6 +225,7 @@ export class HostHandler implements MessageHandler {
     request?.onSession?.(id);
     // Agents' visitor lists show this tab as in a session: the requesting tab, or the same identified visitor.
     this.relay.visitors.markInSession(session, request);
+    return true;
   }
 
   onBinary(frame: Uint8Array): void {
@@ -249,6 +258,8 @@ export class HostHandler implements MessageHandler {
     session.sendHostStatus();
     const { config } = this.relay.deps;
     session.startGrace(unloading ? config.hostUnloadGraceMs : config.hostResumeGraceMs);
+    // Shown as reconnecting on the live-sessions list of every node (a page load is not).
+    if (!unloading) this.relay.clusterRouter.save(session);
     this.log.info({ unloading }, 'host disconnected; waiting for resume');
   }
 }

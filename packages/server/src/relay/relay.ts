@@ -108,7 +108,7 @@ export class Relay {
 
   constructor(readonly deps: RelayDeps) {
     this.codes = new CodeBook(deps.bus, deps.config.codeTtlMs);
-    this.cluster = new Cluster(deps.bus, deps.log);
+    this.cluster = new Cluster(deps.bus, deps.log, { resumeGraceMs: deps.config.hostResumeGraceMs });
     this.clusterRouter = new ClusterRouter(this);
     this.guestInvites = new GuestInvites(deps.bus);
     this.availability = new AgentAvailability({ state: this.cluster.state, agentTenants: () => [...this.agents].map((a) => a.user.tenantId) });

@@ -202,8 +202,23 @@ export class VisitorRegistry {
           if (node !== this.nodeId) this.remotePresence.set(id, node);
           this.update(id, { inSession: true });
         }
+        // In the session record, so that a node that takes the session over can clear the marks.
+        if (tabs.length > 0) this.relay.clusterRouter.save(session);
       })
       .catch((err: unknown) => session.log.warn({ err }, 'could not mark the visitor as in a session'));
+  }
+
+  /** The tabs shown as in `session`, with their nodes, for its session record. */
+  presenceOf(session: LiveSession): Array<{ id: string; node: string }> {
+    return [...session.presenceIds].map((id) => ({ id, node: this.visitors.has(id) ? this.nodeId : (this.remotePresence.get(id) ?? this.nodeId) }));
+  }
+
+  /** This node took `session` over: the tabs its old home marked as in it are now this node's to clear when it ends. */
+  carryOver(session: LiveSession, presence: ReadonlyArray<{ id: string; node: string }>): void {
+    for (const { id, node } of presence) {
+      session.presenceIds.add(id);
+      if (node !== this.nodeId) this.remotePresence.set(id, node);
+    }
   }
 
   /** Co-browse requests and presence updates from other nodes (and from this one, the same way). */
