@@ -124,6 +124,13 @@ export interface SamepageOptions {
    */
   inlineAssets?: boolean;
   /**
+   * Hold back text and class/data/aria changes far below the customer's viewport and send each
+   * node's latest state before it can be seen (default true; docs/PERFORMANCE.md, "Changes below
+   * the fold"). false: every change is sent at once, e.g. when recordings must show the whole page.
+   * @example Samepage.init({ holdOffscreen: false });
+   */
+  holdOffscreen?: boolean;
+  /**
    * Requires end-to-end encryption (docs/E2EE.md): the tab never sends the page's address or
    * title in the clear, and refuses to share the page if the server does not offer encryption.
    * Also `data-e2ee` on the tag. The site's policy turns encryption on either way.
@@ -143,6 +150,8 @@ export interface ResolvedConfig {
   theme: SiteTheme;
   /** SamepageOptions.inlineAssets (absent: off). */
   inlineAssets?: boolean;
+  /** SamepageOptions.holdOffscreen (absent: on). */
+  holdOffscreen?: boolean;
   /** SamepageOptions.e2ee / data-e2ee (absent: off). */
   e2ee?: boolean;
   /** The site's theme from the server before any session (presence welcome, cached): the launcher wears it. */

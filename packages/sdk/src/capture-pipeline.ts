@@ -36,6 +36,8 @@ export interface CapturePipelineOptions {
   onError(error: unknown): void;
   /** Canvas frames per second (0 = canvases stay blank in the replica). */
   canvasFps: number;
+  /** Hold changes far below the fold (offscreen-deferral.ts); absent: on. */
+  holdOffscreen?: boolean;
   /** Origins whose assets this tab uploads (SDK `inlineAssets`); announced in every keyframe. */
   assetOrigins?: readonly string[];
   /** The site's origins: cross-origin frames of these that run the SDK join the stream (frame-parent.ts). Absent: none. */
@@ -75,7 +77,7 @@ export function startCapturePipeline(options: CapturePipelineOptions): CapturePi
     onPending: () => writer.schedule(),
   });
   const popovers = startPopoverCapture({ getId: getNodeId, onPending: () => writer.schedule() });
-  const offscreen = startOffscreenDeferral({
+  const offscreen = options.holdOffscreen === false ? null : startOffscreenDeferral({
     getNode: getNodeById,
     isRedacted: (el) => policy.isTextRedacted(el) || policy.isBlocked(el),
     onPending: () => writer.schedule(),

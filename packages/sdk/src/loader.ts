@@ -327,6 +327,7 @@ function install(): void {
         if (options.presence !== undefined) config.presence = options.presence;
         if (options.idleAfterMs && options.idleAfterMs > 0) config.idleAfterMs = options.idleAfterMs;
         if (options.inlineAssets !== undefined) config.inlineAssets = options.inlineAssets;
+        if (options.holdOffscreen !== undefined) config.holdOffscreen = options.holdOffscreen;
         if (options.e2ee) config.e2ee = true;
         if (options.canvasFps !== undefined && options.canvasFps >= 0) config.canvasFps = Math.min(options.canvasFps, 10);
         boot();

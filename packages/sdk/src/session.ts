@@ -117,6 +117,7 @@ export function createSessionController(host: CaptureHost, ui: SessionUi, hooks:
     pipeline = startCapturePipeline({
       policy,
       canvasFps: host.config.canvasFps,
+      holdOffscreen: host.config.holdOffscreen !== false,
       // Encrypted: assets travel in the sealed stream (asset-supply.ts), not through the proxy.
       ...(host.config.inlineAssets && !hooks.e2ee?.on() ? { assetOrigins: [location.origin] } : {}),
       frameOrigins: () => host.snapshot().policy?.navigationOrigins ?? [],
