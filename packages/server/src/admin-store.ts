@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Permission } from '@samepage/protocol';
 import type { Db } from './db/database.ts';
 import { createRecordingStore } from './recording-store.ts';
@@ -67,7 +68,8 @@ export function createAdminStore(db: Db) {
 
     async queryAudit(tenantId: string, q: AuditQuery) {
       let query = db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
-      if (q.action) query = query.where('action', 'like', `${q.action.replace(/[%_]/g, '')}%`);
+      // A prefix match; the prefix's own `%`, `_` and `\` are matched literally (session.end_requested).
+      if (q.action) query = query.where(sql<boolean>`action like ${`${q.action.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`);
       if (q.actorId) query = query.where('actor_id', '=', q.actorId);
       if (q.sessionId) query = query.where('session_id', '=', q.sessionId);
       if (q.from !== undefined) query = query.where('at', '>=', q.from);

@@ -90,6 +90,12 @@ for (const dialect of dialects) {
     const audit = await admin.queryAudit(tenant.id, { action: 'control', limit: 10 });
     assert.deepEqual(audit.map((r) => r.action), ['control.granted']);
     assert.equal(typeof audit[0]?.id, 'number');
+    // `_` and `%` in the filter are literal: the exact action with an underscore is found, and
+    // `control%` finds nothing.
+    await store.audit(tenant.id, { type: 'user', id: 'u' }, 'session.end_requested', 'ses_1');
+    await store.audit(tenant.id, { type: 'user', id: 'u' }, 'session.endXrequested', 'ses_1');
+    assert.deepEqual((await admin.queryAudit(tenant.id, { action: 'session.end_requested', limit: 10 })).map((r) => r.action), ['session.end_requested']);
+    assert.deepEqual(await admin.queryAudit(tenant.id, { action: 'control%', limit: 10 }), []);
     const exported = await admin.exportVisitor(tenant.id, 'v1');
     assert.equal(exported.chat.length, 3);
     const deleted = await admin.deleteVisitor(tenant.id, 'v1');
