@@ -47,6 +47,14 @@ export type HostStatus = v.InferOutput<typeof hostStatusSchema>;
 
 export const endedBySchema = v.picklist(['customer', 'agent', 'system']);
 export type EndedBy = v.InferOutput<typeof endedBySchema>;
+/**
+ * Why a session ended (`session_ended.reason`, the history's `endReason`, the `session.ended`
+ * webhook), docs/PROTOCOL.md. By the customer: `stopped` (Stop), `closed` (no resume after a page
+ * unload), `disconnected` (no resume after a drop). By the system: `ended_by_api`, `home_lost` (the
+ * server holding the session stopped or died and the customer did not resume on another within
+ * the grace), `shared_browser_<why>`. The wire keeps it a string so older clients accept new ones.
+ */
+export type SessionEndReason = 'stopped' | 'closed' | 'disconnected' | 'ended_by_api' | 'home_lost' | `shared_browser_${string}`;
 
 // ---- client -> server -------------------------------------------------------------------
 

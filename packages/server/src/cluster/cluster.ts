@@ -90,6 +90,14 @@ const DIRECTORY_TTL_MS = 24 * 3600 * 1000;
  * of a capacity plan, waiting for their customers to resume on another node.
  */
 const HELD_PREFIX = 'sp:held:';
+/**
+ * `sp:homed:<node>`: the sessions a node is home to (session id → tenant), renewed with its
+ * heartbeat and kept as long as the session records. When the node is gone and its sessions'
+ * resume grace is over, a surviving node ends each one still listed here (relay/home-lost.ts).
+ */
+const HOMED_PREFIX = 'sp:homed:';
+/** `sp:grace:<node>`: a node that stopped cleanly gives its places back at once, but its customers may still resume for the grace. */
+const GRACE_PREFIX = 'sp:grace:';
 /** Everyone's channel: notices and commands for every node. */
 export const BROADCAST_CHANNEL = 'sp:all';
 /**
@@ -131,6 +139,9 @@ export class Cluster {
   readonly requests: NodeRequests;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly writes = new Map<string, Promise<void>>();
+  /** The sessions this node is home to (session id → tenant), as in its `sp:homed:<node>`. */
+  private readonly homed = new Map<string, string>();
+  private stopped = false;
   /** Viewers on other nodes that are behind, by `node/conn`: they get no DOM frames until they catch up. */
   private readonly paused = new Set<string>();
 
@@ -182,6 +193,7 @@ export class Cluster {
         this.bus.setField(DIRECTORY_KEY, this.nodeId, String(this.startedAt), DIRECTORY_TTL_MS),
         this.bus.setValue(`${HELD_PREFIX}${this.nodeId}`, String(Date.now()), this.holdMs),
         this.state.refresh(),
+        this.refreshHomed(),
       ]).catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed'));
     await beat();
     this.heartbeat = setInterval(beat, HEARTBEAT_MS);
@@ -269,13 +281,63 @@ export class Cluster {
     const held = await Promise.all(known.map((node, i) => (alive[i] ? true : this.bus.getValue(`${HELD_PREFIX}${node}`).then((v) => v !== null))));
     const live = known.filter((_, i) => alive[i]);
     const down = known.filter((_, i) => !alive[i] && held[i]);
-    for (const [i, node] of known.entries()) if (!held[i]) void this.bus.deleteField(DIRECTORY_KEY, node).catch(() => undefined);
+    // A node gone for good leaves the directory once no session of its is left to end (homesToEnd).
+    const gone = known.filter((_, i) => !held[i]);
+    const leftovers = await Promise.all(gone.map((node) => this.bus.getFields(`${HOMED_PREFIX}${node}`).then((f) => f.size > 0)));
+    for (const [i, node] of gone.entries()) if (!leftovers[i]) void this.bus.deleteField(DIRECTORY_KEY, node).catch(() => undefined);
     if (!live.includes(this.nodeId)) live.push(this.nodeId);
     return { alive: live, down };
   }
 
+  /**
+   * The nodes that are gone (no heartbeat, no hold, no grace after a clean stop) with the sessions
+   * they were home to that nobody has ended or taken over yet: session id → tenant. A gone node
+   * with none left leaves the directory.
+   */
+  async homesToEnd(): Promise<Array<{ node: string; sessions: Map<string, string> }>> {
+    const known = [...(await this.bus.getFields(DIRECTORY_KEY)).keys()].filter((node) => node !== this.nodeId);
+    const found: Array<{ node: string; sessions: Map<string, string> }> = [];
+    for (const node of known) {
+      if (!(await this.isGone(node))) continue;
+      const sessions = await this.bus.getFields(`${HOMED_PREFIX}${node}`);
+      if (sessions.size > 0) found.push({ node, sessions });
+      else await this.bus.deleteField(DIRECTORY_KEY, node);
+    }
+    return found;
+  }
+
+  /** No heartbeat, and its sessions' resume grace is over (`sp:held` after a death, `sp:grace` after a clean stop). */
+  async isGone(node: string): Promise<boolean> {
+    if (node === this.nodeId) return false;
+    const [alive, held, grace] = await Promise.all([this.bus.getValue(`sp:alive:${node}`), this.bus.getValue(`${HELD_PREFIX}${node}`), this.bus.getValue(`${GRACE_PREFIX}${node}`)]);
+    return alive === null && held === null && grace === null;
+  }
+
+  /** `sid` is no longer `node`'s to end: it ended, or moved to another home. */
+  dropHomed(node: string, sid: string): void {
+    if (node === this.nodeId) this.homed.delete(sid);
+    this.bus.deleteField(`${HOMED_PREFIX}${node}`, sid).catch((err: unknown) => this.log.warn({ err, sessionId: sid }, 'could not update the sessions index'));
+  }
+
+  /** The session left this node for another home while this node lives: no longer listed, counted or indexed here. */
+  movedAway(sid: string): void {
+    this.state.removeField('live', sid);
+    if (this.homed.has(sid)) this.dropHomed(this.nodeId, sid);
+  }
+
+  private async refreshHomed(): Promise<void> {
+    if (this.homed.size === 0) return;
+    const key = `${HOMED_PREFIX}${this.nodeId}`;
+    if (await this.bus.touch(key, SESSION_TTL_MS)) return;
+    await Promise.all([...this.homed].map(([sid, tenant]) => this.bus.setField(key, sid, tenant, SESSION_TTL_MS)));
+  }
+
   /** Writes are chained per session so the last one wins. */
   saveSession(sid: string, record: SessionRecord): void {
+    if (record.home === this.nodeId && !this.homed.has(sid) && !this.stopped) {
+      this.homed.set(sid, record.tenantId);
+      this.bus.setField(`${HOMED_PREFIX}${this.nodeId}`, sid, record.tenantId, SESSION_TTL_MS).catch((err: unknown) => this.log.warn({ err, sessionId: sid }, 'could not update the sessions index'));
+    }
     const previous = this.writes.get(sid) ?? Promise.resolve();
     const next = previous
       .then(() => this.bus.setValue(`sp:session:${sid}`, JSON.stringify(record), SESSION_TTL_MS))
@@ -293,14 +355,35 @@ export class Cluster {
 
   endSession(sid: string): void {
     this.state.removeField('live', sid);
+    if (this.homed.has(sid)) this.dropHomed(this.nodeId, sid);
     const previous = this.writes.get(sid) ?? Promise.resolve();
     void previous.then(() => this.bus.deleteValue(`sp:session:${sid}`)).catch(() => undefined);
   }
 
+  /** A session of the gone node `node` was ended by this node (relay/home-lost.ts): its record, its row held in the live list and its index entry go. */
+  endLostSession(node: string, tenantId: string, sid: string): void {
+    this.state.dropFrom('live', tenantId, node, sid);
+    this.dropHomed(node, sid);
+    void this.bus.deleteValue(`sp:session:${sid}`).catch(() => undefined);
+  }
+
+  /**
+   * A clean stop: the places go back at once (`sp:held` and the shares are deleted). The sessions
+   * this node is home to stay indexed, with `sp:grace` for their customers to resume elsewhere;
+   * those not resumed when it expires are ended by another node (relay/home-lost.ts).
+   */
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.stopped = true;
     this.requests.cancelAll();
-    await Promise.all([this.bus.deleteValue(`sp:alive:${this.nodeId}`), this.bus.deleteValue(`${HELD_PREFIX}${this.nodeId}`), this.bus.deleteField(DIRECTORY_KEY, this.nodeId), this.state.clear()]).catch(() => undefined);
+    const keepListed = this.homed.size > 0;
+    await Promise.all([
+      this.bus.deleteValue(`sp:alive:${this.nodeId}`),
+      this.bus.deleteValue(`${HELD_PREFIX}${this.nodeId}`),
+      keepListed ? this.bus.setValue(`${GRACE_PREFIX}${this.nodeId}`, String(Date.now()), this.holdMs) : Promise.resolve(),
+      keepListed ? Promise.resolve() : this.bus.deleteField(DIRECTORY_KEY, this.nodeId),
+      this.state.clear(),
+    ]).catch(() => undefined);
   }
 }
 

@@ -10,6 +10,7 @@ import { Peer } from './peer.ts';
 import type { MessageHandler, Relay } from './relay.ts';
 import type { SessionLink } from './session-link.ts';
 import { answerQuestion } from './session-actions.ts';
+import { HomeLostSessions } from './home-lost.ts';
 
 type Resume = NonNullable<ClientMessageOf<'host_hello'>['resume']>;
 
@@ -41,12 +42,17 @@ export class ClusterRouter {
   /** On a console's node: consoles whose session lives on another node, by conn. */
   readonly links = new Map<string, SessionLink>();
   private watchdog: NodeJS.Timeout | null = null;
+  /** Ends the sessions of a node that is gone once their customers can no longer resume them. */
+  readonly homeLost: HomeLostSessions;
 
-  constructor(private readonly relay: Relay) {}
+  constructor(private readonly relay: Relay) {
+    this.homeLost = new HomeLostSessions(relay);
+  }
 
   start(): Promise<void> {
     this.watchdog = setInterval(() => void this.watchHomes(), 1000);
     this.watchdog.unref();
+    this.homeLost.start();
     return this.relay.cluster.start({
       onEnvelope: (e) => this.onEnvelope(e),
       onFrames: (conns, frame) => this.onFrames(conns, frame),
@@ -57,6 +63,7 @@ export class ClusterRouter {
 
   stop(): void {
     if (this.watchdog) clearInterval(this.watchdog);
+    this.homeLost.stop();
   }
 
   private onEnvelope(e: Envelope): void {
@@ -174,6 +181,9 @@ export class ClusterRouter {
   async takeOver(resume: Resume, site: SiteRecord, host: Peer): Promise<LiveSession | null> {
     const record = await this.relay.cluster.loadSession(resume.sessionId);
     if (!record || record.tenantId !== site.tenantId || !safeEqual(sha256(resume.token), record.tokenHash)) return null;
+    const self = this.relay.cluster.nodeId;
+    // Its home is not alive: unless its grace is over (then it ends now), it is kept from being ended as lost while it moves here.
+    if (record.home !== self && !(await this.relay.cluster.isAlive(record.home)) && !(await this.homeLost.mayTakeOver(record, resume.sessionId))) return null;
     const history = await this.relay.deps.collab.listChat(site.tenantId, resume.sessionId);
     const raced = this.relay.sessions.get(resume.sessionId);
     if (raced) return raced;
@@ -191,9 +201,9 @@ export class ClusterRouter {
     if (record.e2eeNextMember !== undefined) session.e2ee?.continueFrom(record.e2eeNextMember);
     this.relay.sessions.set(session.id, session);
     this.save(session);
-    const self = this.relay.cluster.nodeId;
-    // Listed (and counted) here now: the row its dead home left, held for the resume, goes.
+    // Listed (and counted) here now: the row its dead home left, held for the resume, goes; and so does its entry in that home's index.
     this.relay.cluster.state.dropFrom('live', session.tenantId, record.home, session.id);
+    if (record.home !== self) this.relay.cluster.dropHomed(record.home, session.id);
     for (const node of new Set([record.home, ...record.members.map((m) => m.node)])) {
       if (node === self) this.rehome(session.id, self);
       else this.relay.cluster.send(node, { t: 'rehome', sid: session.id, home: self });
@@ -207,7 +217,7 @@ export class ClusterRouter {
     const local = this.relay.sessions.get(sid);
     if (local && home !== this.relay.cluster.nodeId) {
       this.relay.sessions.delete(sid);
-      this.relay.cluster.state.removeField('live', sid);
+      this.relay.cluster.movedAway(sid);
       local.clearGrace();
       local.host?.close(4409, 'replaced');
       local.host = null;

@@ -221,6 +221,11 @@ export class VisitorRegistry {
     }
   }
 
+  /** A session this node did not hold ended (its home is gone): its tabs, on any node, are no longer shown as in it. */
+  clearMarks(presence: ReadonlyArray<{ id: string; node: string }>): void {
+    for (const { id, node } of presence) this.deliver(node, { t: 'visitor_update', visitorId: id, inSession: false });
+  }
+
   /** Co-browse requests and presence updates from other nodes (and from this one, the same way). */
   onEnvelope(e: VisitorEnvelope): void {
     switch (e.t) {
