@@ -219,6 +219,11 @@ export const snapshotWalk = {
       host.finish(root, walk.held);
     } catch (failure) {
       host.onError(failure);
+      try {
+        host.finish(null, []); // no keyframe, but the mutation buffers must not stay locked
+      } catch {
+        // reported above
+      }
     }
   },
 
