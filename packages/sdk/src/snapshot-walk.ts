@@ -14,6 +14,7 @@
  * reaches the replica exactly once, a mutation record is judged when rrweb receives it:
  * - on a node the walk has not reached yet: dropped (the walk reads the node's newer state later);
  * - on a node the walk has serialized: kept (the keyframe has the older state; the mutation follows it);
+ * - on a node inside a subtree that a kept mutation adds: kept (the walk never goes there);
  * - a node added under a serialized parent is skipped by the walk wherever it meets it later (the
  *   kept mutation adds it);
  * - a queued child that no longer has the parent it was queued under is skipped (it was removed or moved);
@@ -134,15 +135,30 @@ class Walk {
     if (record.type !== 'childList') {
       // A textarea's text is serialized as its value: its children are never visited themselves.
       const parent = target.parentNode;
-      return !this.visited.has(parent?.nodeName === 'TEXTAREA' ? parent : target);
+      return this.territory(parent?.nodeName === 'TEXTAREA' ? parent : target) === 'walk';
     }
     const owner = isShadowRoot(target) ? target.host : target;
-    if (!this.visited.has(owner)) {
+    if (this.territory(owner) === 'walk') {
       for (const node of Array.from(record.addedNodes)) if (this.visited.has(node)) this.inconsistent = true;
       return true;
     }
     for (const node of Array.from(record.addedNodes)) this.addedByMutation.add(node);
     return false;
+  }
+
+  /**
+   * Who describes a node's current state: the keyframe, with later changes as mutations
+   * ('visited'); the walk, which has yet to read it ('walk'); or rrweb's mutations alone, for a
+   * node inside a subtree a kept mutation adds ('added': the walk never goes there).
+   */
+  private territory(node: Node): 'visited' | 'walk' | 'added' {
+    let current: Node | null = node;
+    while (current) {
+      if (this.addedByMutation.has(current)) return 'added';
+      if (this.visited.has(current)) return current === node ? 'visited' : 'walk';
+      current = current.parentNode ?? (isShadowRoot(current) ? current.host : null);
+    }
+    return 'walk'; // not in the document: nothing observes it, the walk reads it if it comes back
   }
 }
 
