@@ -52,9 +52,11 @@ export type EndedBy = v.InferOutput<typeof endedBySchema>;
  * webhook), docs/PROTOCOL.md. By the customer: `stopped` (Stop), `closed` (no resume after a page
  * unload), `disconnected` (no resume after a drop). By the system: `ended_by_api`, `home_lost` (the
  * server holding the session stopped or died and the customer did not resume on another within
- * the grace), `shared_browser_<why>`. The wire keeps it a string so older clients accept new ones.
+ * the grace), `capacity_reached` (the customer resumed on another server after its place in the
+ * capacity plan was given back, and the plan was full by then), `shared_browser_<why>`. The wire
+ * keeps it a string so older clients accept new ones.
  */
-export type SessionEndReason = 'stopped' | 'closed' | 'disconnected' | 'ended_by_api' | 'home_lost' | `shared_browser_${string}`;
+export type SessionEndReason = 'stopped' | 'closed' | 'disconnected' | 'ended_by_api' | 'home_lost' | 'capacity_reached' | `shared_browser_${string}`;
 
 // ---- client -> server -------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { PROTOCOL_VERSION, type LiveSessionListItem, type ServerMessage, type ServerMessageOf } from '@samepage/protocol';
 import type { RunningServer } from './server.ts';
-import { connect, login, type TestClient } from './relay/test-clients.ts';
+import { connect, joinAs, login, type TestClient } from './relay/test-clients.ts';
 import { consoleCall } from './http/api-test-client.ts';
 import { postgresUnavailable, startPostgres } from './testing/postgres.ts';
 import { redisUnavailable, startNode, startRedis, type NodeProc } from './testing/cluster.ts';
@@ -183,4 +183,55 @@ test("a session whose node died stays listed and counted, as reconnecting, until
   B.kill('SIGTERM');
   await B.exited;
   await startWhenFree(onC);
+});
+
+test('a resume keeps the place its session still holds; one whose place was given back takes a free one in the same atomic step, or, the plan full, ends the session with capacity_reached for everyone', { skip: skip ? `skipped: ${skip}` : false, timeout: 120_000 }, async (t) => {
+  const { nodes, sql, siteKey, track } = await cluster(t, 3, { HOST_RESUME_GRACE_MS: '30000' });
+  const [A, B, C] = nodes as [NodeProc, NodeProc, NodeProc];
+  await sql.query(`update tenants set plan = '{"kind":"capacity","limit":2}'`);
+  const cookie = await login(at(C), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
+  const liveOnC = async () => (await consoleCall(at(C), cookie, 'GET', '/api/sessions/live')).body.sessions as LiveSessionListItem[];
+  const resumeOn = async (node: NodeProc, created: ServerMessageOf<'session_created'>) => {
+    const tab = track(await connect(at(node)));
+    tab.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${node.url}/`, title: 'Shop' }, resume: { sessionId: created.sessionId, token: created.resumeToken } });
+    return tab;
+  };
+
+  // Two sessions on A take both places; an agent on C is in the first.
+  const [s, u] = [track(await openHost(A, siteKey)), track(await openHost(A, siteKey))];
+  s.send({ type: 'session_start' });
+  const first = await s.next('session_created');
+  u.send({ type: 'session_start' });
+  const second = await u.next('session_created');
+  const agent = track((await joinAs(at(C), cookie, first.code)).agent);
+
+  // A dies: both places are held for its customers, who resume on B and keep them; nobody else gets one.
+  A.kill('SIGKILL');
+  await A.exited;
+  for (const created of [first, second]) assert.equal((await (await resumeOn(B, created)).next('welcome')).resumed?.sessionId, created.sessionId, 'resumed where its place was held');
+  const newcomer = track(await openHost(C, siteKey));
+  newcomer.send({ type: 'session_start' });
+  assert.equal((await newcomer.next('error')).code, 'capacity_reached', 'the resumed sessions kept their two places, no more');
+
+  // B stops cleanly: its places go back at once, and a newcomer on C takes one.
+  B.kill('SIGTERM');
+  await B.exited;
+  await startWhenFree(newcomer);
+  // The second customer resumes on C: its place was given back, and it takes the free one.
+  assert.equal((await (await resumeOn(C, second)).next('welcome')).resumed?.sessionId, second.sessionId, 'resumed into the last free place');
+  // The first resumes on C: no place left. It is refused and told why, and the session ends for everyone.
+  const refused = await resumeOn(C, first);
+  const told = await refused.next('session_ended');
+  assert.deepEqual([told.endedBy, told.reason], ['system', 'capacity_reached']);
+  assert.equal((await refused.next('error')).code, 'capacity_reached');
+  const agentTold = await agent.next('session_ended', 10_000);
+  assert.deepEqual([agentTold.endedBy, agentTold.reason], ['system', 'capacity_reached']);
+  await eventually(async () => (await sql.query('select 1 from sessions where id = $1 and end_reason = $2', [first.sessionId, 'capacity_reached'])).rowCount === 1, 'the history row closed');
+  const audits = await sql.query<{ detail: string }>("select detail from audit_log where session_id = $1 and action = 'session.end'", [first.sessionId]);
+  assert.deepEqual(audits.rows.map((r) => JSON.parse(r.detail).reason), ['capacity_reached']);
+  const live = await liveOnC();
+  assert.equal(live.length, 2, 'two places, two sessions');
+  assert.ok(!live.some((l) => l.id === first.sessionId));
+  // Asked again, it has ended.
+  assert.equal((await (await resumeOn(C, first)).next('error')).code, 'session_ended');
 });

@@ -81,6 +81,12 @@ const SNAPSHOT_KIND = 0x03;
 const SESSION_TTL_MS = 24 * 3600 * 1000;
 const ALIVE_TTL_MS = 4000;
 export const HEARTBEAT_MS = ALIVE_TTL_MS / 4;
+/**
+ * No heartbeat reached the bus for this long: the node's `sp:alive` key may have expired, so the
+ * others may have taken it for dead (taken its sessions over, or ended them as lost). A heartbeat
+ * short of the key's expiry, so a node that was only slow is checked too.
+ */
+const STALLED_AFTER_MS = ALIVE_TTL_MS - HEARTBEAT_MS;
 /** The node directory: every node that has started, with its start time; dead ones are pruned by readers. */
 const DIRECTORY_KEY = 'sp:nodes';
 const DIRECTORY_TTL_MS = 24 * 3600 * 1000;
@@ -116,6 +122,13 @@ export interface ClusterHandlers {
   onUpFrame?(node: string, conn: string, frame: Uint8Array): void;
 }
 
+/**
+ * What the relay does when this node comes back from a stall (relay/stalled-home.ts): for each
+ * session this node was home to, whether it still is; the ones that are not, it closes locally.
+ * Throws when it cannot tell yet: the node stays fenced and asks again at the next heartbeat.
+ */
+export type StallCheck = (sessions: string[]) => Promise<void>;
+
 export interface ClusterOptions {
   /** HOST_RESUME_GRACE_MS: how long a customer may take to resume; a dead node's sessions are held that long. */
   resumeGraceMs?: number;
@@ -142,8 +155,23 @@ export class Cluster {
   /** The sessions this node is home to (session id → tenant), as in its `sp:homed:<node>`. */
   private readonly homed = new Map<string, string>();
   private stopped = false;
+  /** A check after a stall is running (one at a time). */
+  private checking = false;
   /** Viewers on other nodes that are behind, by `node/conn`: they get no DOM frames until they catch up. */
   private readonly paused = new Set<string>();
+  /** When the last heartbeat that reached the bus was sent. */
+  private lastBeatAt = Date.now();
+  /**
+   * The sessions this node was home to when it found it may have been taken for dead (no heartbeat
+   * for longer than STALLED_AFTER_MS: its event loop was blocked, the process paused, or Redis out
+   * of reach); null when it acts as a home. Until the check (StallCheck) has told which are still
+   * its own, it writes nothing as their home: see holdBack.
+   */
+  private stalledWith: string[] | null = null;
+  /** Writes held back while stalled, per session and kind (the latest of each), run if the session is still this node's. */
+  private readonly heldBack = new Map<string, Map<string, () => void>>();
+  /** Set by the relay: what to check when the node comes back from a stall. */
+  stallCheck: StallCheck | null = null;
 
   constructor(
     readonly bus: Bus,
@@ -187,17 +215,76 @@ export class Cluster {
         this.log.error({ err }, 'bad cluster message');
       }
     });
-    const beat = () =>
-      Promise.all([
-        this.bus.setValue(`sp:alive:${this.nodeId}`, String(Date.now()), ALIVE_TTL_MS),
-        this.bus.setField(DIRECTORY_KEY, this.nodeId, String(this.startedAt), DIRECTORY_TTL_MS),
-        this.bus.setValue(`${HELD_PREFIX}${this.nodeId}`, String(Date.now()), this.holdMs),
-        this.state.refresh(),
-        this.refreshHomed(),
-      ]).catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed'));
+    const beat = () => this.beat().catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed'));
+    this.lastBeatAt = Date.now();
     await beat();
     this.heartbeat = setInterval(beat, HEARTBEAT_MS);
     this.heartbeat.unref();
+  }
+
+  /**
+   * One heartbeat. A node that comes back from a stall first says it is alive (so no other node
+   * starts ending its sessions now), then checks which of its sessions are still its own before
+   * it writes any of their rows, index entries or records again.
+   */
+  private async beat(): Promise<void> {
+    const sentAt = Date.now();
+    const back = !this.mayActAsHome();
+    await Promise.all([
+      this.bus.setValue(`sp:alive:${this.nodeId}`, String(sentAt), ALIVE_TTL_MS),
+      this.bus.setField(DIRECTORY_KEY, this.nodeId, String(this.startedAt), DIRECTORY_TTL_MS),
+      this.bus.setValue(`${HELD_PREFIX}${this.nodeId}`, String(sentAt), this.holdMs),
+    ]);
+    if (back) {
+      if (this.checking) return;
+      this.checking = true;
+      try {
+        await this.stallCheck?.(this.stalledWith ?? []);
+      } finally {
+        this.checking = false;
+      }
+      this.lastBeatAt = sentAt;
+      this.stalledWith = null;
+      this.log.info({ held: this.heldBack.size }, 'back from a stall: checked which sessions are still this node\'s');
+      const writes = [...this.heldBack.values()].flatMap((kinds) => [...kinds.values()]);
+      this.heldBack.clear();
+      for (const write of writes) write();
+    } else {
+      this.lastBeatAt = sentAt;
+      // A beat sent before a stall and answered after it: the rows wait for the check.
+      if (!this.mayActAsHome()) return;
+    }
+    await Promise.all([this.state.refresh(), this.refreshHomed()]);
+  }
+
+  /**
+   * False from the moment this node may have been taken for dead by the others (no heartbeat
+   * reached the bus for STALLED_AFTER_MS) until it has checked which of its sessions are still its
+   * own: they may have been ended as lost, or taken over by another node, meanwhile.
+   */
+  mayActAsHome(): boolean {
+    if (this.stalledWith === null && !this.stopped && Date.now() - this.lastBeatAt > STALLED_AFTER_MS) {
+      this.stalledWith = [...this.homed.keys()];
+      this.log.warn({ sessions: this.stalledWith.length, sinceHeartbeatMs: Date.now() - this.lastBeatAt }, 'no heartbeat for too long: holding the sessions back until checked');
+    }
+    return this.stalledWith === null;
+  }
+
+  /**
+   * While the node cannot act as a home (mayActAsHome), keeps `write` (the latest of its `kind`
+   * for session `sid`) for after the check, and returns true; otherwise returns false at once.
+   */
+  holdBack(sid: string, kind: string, write: () => void): boolean {
+    if (this.mayActAsHome()) return false;
+    let kinds = this.heldBack.get(sid);
+    if (!kinds) this.heldBack.set(sid, (kinds = new Map()));
+    kinds.set(kind, write);
+    return true;
+  }
+
+  /** The check found `sid` is no longer this node's: what was held back for it is dropped. */
+  dropHeldBack(sid: string): void {
+    this.heldBack.delete(sid);
   }
 
   send(node: string, envelope: Envelope): void {

@@ -1,4 +1,4 @@
-import type { ClientMessageOf, LiveSessionSummary, Participant } from '@samepage/protocol';
+import type { ClientMessageOf, EndedBy, LiveSessionSummary, Participant } from '@samepage/protocol';
 import { safeEqual, sha256 } from '../ids.ts';
 import type { SiteRecord } from '../store.ts';
 import type { Envelope, SessionRecord } from '../cluster/cluster.ts';
@@ -11,8 +11,12 @@ import type { MessageHandler, Relay } from './relay.ts';
 import type { SessionLink } from './session-link.ts';
 import { answerQuestion } from './session-actions.ts';
 import { HomeLostSessions } from './home-lost.ts';
+import { checkAfterStall } from './stalled-home.ts';
 
 type Resume = NonNullable<ClientMessageOf<'host_hello'>['resume']>;
+
+/** A resume refused because the session had no place of the capacity plan left (takeOver). */
+export const NO_PLACE = 'capacity_reached';
 
 /** On a session's home: the stand-in for a console or a guest whose socket is on another node. */
 type Mirror = MessageHandler & { readonly sessionId: string | null; detach(): void };
@@ -47,6 +51,7 @@ export class ClusterRouter {
 
   constructor(private readonly relay: Relay) {
     this.homeLost = new HomeLostSessions(relay);
+    relay.cluster.stallCheck = (sids) => checkAfterStall(relay, sids);
   }
 
   start(): Promise<void> {
@@ -151,6 +156,8 @@ export class ClusterRouter {
   /** What other nodes need to route to this session or take it over, and its row in the live sessions list. */
   save(session: LiveSession): void {
     if (session.ended) return;
+    // Back from a stall: written once the session is found still this node's (stalled-home.ts).
+    if (this.relay.cluster.holdBack(session.id, 'save', () => this.save(session))) return;
     this.relay.cluster.state.put('live', session.tenantId, session.id, JSON.stringify(summarize(session)));
     // Agents and guests: every node with one of them is told when the session moves.
     const members = [...session.members.values()]
@@ -178,12 +185,13 @@ export class ClusterRouter {
    * sent the reconnect to another node). Builds it from its record and the stored chat, becomes
    * its home and tells every node of the session to re-attach here. Control starts empty.
    */
-  async takeOver(resume: Resume, site: SiteRecord, host: Peer): Promise<LiveSession | null> {
+  async takeOver(resume: Resume, site: SiteRecord, host: Peer): Promise<LiveSession | typeof NO_PLACE | null> {
     const record = await this.relay.cluster.loadSession(resume.sessionId);
     if (!record || record.tenantId !== site.tenantId || !safeEqual(sha256(resume.token), record.tokenHash)) return null;
     const self = this.relay.cluster.nodeId;
+    const homeAlive = record.home === self || (await this.relay.cluster.isAlive(record.home));
     // Its home is not alive: unless its grace is over (then it ends now), it is kept from being ended as lost while it moves here.
-    if (record.home !== self && !(await this.relay.cluster.isAlive(record.home)) && !(await this.homeLost.mayTakeOver(record, resume.sessionId))) return null;
+    if (!homeAlive && !(await this.homeLost.mayTakeOver(record, resume.sessionId))) return null;
     const history = await this.relay.deps.collab.listChat(site.tenantId, resume.sessionId);
     const raced = this.relay.sessions.get(resume.sessionId);
     if (raced) return raced;
@@ -197,6 +205,13 @@ export class ClusterRouter {
     session.page = record.page;
     session.controlRoles = record.controlRoles;
     for (const id of record.formerAgents) session.formerAgents.add(id);
+    if (!homeAlive && !(await this.keepPlace(session))) {
+      await this.homeLost.endRefused(record, session.id, NO_PLACE);
+      return NO_PLACE;
+    }
+    const racedPlace = this.relay.sessions.get(resume.sessionId);
+    if (racedPlace) return racedPlace;
+    session.holdEnd = (end) => this.relay.cluster.holdBack(session.id, 'end', end);
     this.relay.visitors.carryOver(session, record.presence ?? []);
     if (record.e2eeNextMember !== undefined) session.e2ee?.continueFrom(record.e2eeNextMember);
     this.relay.sessions.set(session.id, session);
@@ -212,8 +227,36 @@ export class ClusterRouter {
     return session;
   }
 
+  /**
+   * A session whose old home is gone needs a place of a capacity plan here. It keeps the one its
+   * row still holds (the old home died less than the hold ago: the count does not change), or
+   * takes a free one (the old home stopped cleanly and gave its places back), in the same atomic
+   * step as a new session. False when the plan is full.
+   */
+  private async keepPlace(session: LiveSession): Promise<boolean> {
+    const plan = await this.relay.deps.tenants.getPlan(session.tenantId);
+    if (plan.kind !== 'capacity') return true;
+    return (await this.reserve(session, plan.limit)) !== null;
+  }
+
+  /**
+   * This node stalled, and meanwhile another node ended `session` (stalled-home.ts): this node's
+   * copy goes, its sockets here are told as everyone else was, and nothing is ended, recorded or
+   * listed again. Consoles and guests on other nodes were told by the node that ended it.
+   */
+  closeEndedElsewhere(session: LiveSession, by: EndedBy, reason: string): void {
+    const { relay } = this;
+    relay.sessions.delete(session.id);
+    for (const [key, mirror] of this.mirrors) if (mirror.sessionId === session.id) this.mirrors.delete(key), mirror.detach();
+    session.endedElsewhere(by, reason);
+    relay.cluster.movedAway(session.id);
+    for (const visitorId of session.presenceIds) relay.visitors.update(visitorId, { inSession: false });
+    relay.codes.revokeSession(session.id).catch((err: unknown) => session.log.warn({ err }, 'could not void codes'));
+    relay.guestInvites.revokeSession(session.id);
+  }
+
   /** The session moved to `home`: hand over a local copy, and re-point this node's links. */
-  private rehome(sid: string, home: string): void {
+  rehome(sid: string, home: string): void {
     const local = this.relay.sessions.get(sid);
     if (local && home !== this.relay.cluster.nodeId) {
       this.relay.sessions.delete(sid);

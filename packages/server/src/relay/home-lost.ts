@@ -12,7 +12,8 @@ const ENDING_LOCK_MS = 30_000;
 const MOVING_LOCK_MS = 10_000;
 const SWEEP_MS = 1000;
 
-const lockKey = (sid: string) => `sp:ending:${sid}`;
+/** `sp:ending:<id>`: `end:<node>` while a node ends the session, `move:<node>` while a node takes it over. */
+export const lockKey = (sid: string) => `sp:ending:${sid}`;
 
 /**
  * Ends the sessions whose home node is gone (it died, or stopped cleanly) and whose customer did
@@ -82,9 +83,31 @@ export class HomeLostSessions {
     }
     // Its home came back (it had only stalled): still its own.
     if (!(await cluster.isGone(node))) return void (await cluster.bus.deleteValue(lockKey(sid)));
+    await this.endForEveryone(node, record, sid, HOME_LOST);
+    deps.log.info({ sessionId: sid, tenantId: record.tenantId, home: node, endedBy: 'system', reason: HOME_LOST }, 'session ended: its home is gone and the customer did not resume');
+  }
+
+  /**
+   * A customer resumed on this node a session whose home is gone, and it could not continue here
+   * (no place left in the capacity plan): ended for everyone with `reason`, as a lost one is.
+   * Called while this node holds the session for the move (mayTakeOver).
+   */
+  async endRefused(record: SessionRecord, sid: string, reason: SessionEndReason): Promise<void> {
+    const { cluster, deps } = this.relay;
+    await cluster.bus.setValue(lockKey(sid), `end:${cluster.nodeId}`, ENDING_LOCK_MS);
+    const fresh = await cluster.loadSession(sid);
+    // Ended, or moved elsewhere, meanwhile: nothing left to end.
+    if (!fresh || fresh.home !== record.home) return;
+    await this.endForEveryone(record.home, fresh, sid, reason);
+    deps.log.info({ sessionId: sid, tenantId: record.tenantId, home: record.home, endedBy: 'system', reason }, 'session ended: its resume was refused');
+  }
+
+  /** Ends `sid`, homed on `node` (which is gone), for every node but that one; the caller holds `sp:ending:<id>`. */
+  private async endForEveryone(node: string, record: SessionRecord, sid: string, reason: SessionEndReason): Promise<void> {
+    const { cluster, deps } = this.relay;
     const endedAt = Date.now();
     const log = deps.log.child({ sessionId: sid, tenantId: record.tenantId, home: node });
-    const ended = encodeMessage({ type: 'session_ended', endedBy: 'system', reason: HOME_LOST });
+    const ended = encodeMessage({ type: 'session_ended', endedBy: 'system', reason });
     for (const member of record.members) {
       if (member.node === node) continue;
       if (member.node === cluster.nodeId) this.relay.clusterRouter.links.get(member.conn)?.deliver(ended);
@@ -92,7 +115,6 @@ export class HomeLostSessions {
     }
     this.relay.visitors.clearMarks(record.presence ?? []);
     const { store } = deps;
-    const reason = HOME_LOST;
     await Promise.all([
       store.recordSessionEnd(record.tenantId, sid, 'system', reason).catch((err: unknown) => log.error({ err }, 'could not record session end')),
       store.audit(record.tenantId, { type: 'system', id: null }, 'session.end', sid, { endedBy: 'system', reason }).catch((err: unknown) => log.error({ err }, 'could not audit session end')),
@@ -101,6 +123,5 @@ export class HomeLostSessions {
     ]);
     this.relay.events.emit(record.tenantId, 'session.ended', { sessionId: sid, siteId: record.siteId, endedBy: 'system', reason, startedAt: record.startedAt, endedAt });
     cluster.endLostSession(node, record.tenantId, sid);
-    log.info({ endedBy: 'system', reason }, 'session ended: its home is gone and the customer did not resume');
   }
 }

@@ -11,6 +11,7 @@ import type { MessageHandler, Relay } from './relay.ts';
 import type { ClaimedRequest } from './visitor-registry.ts';
 import { assertNever } from './session-state.ts';
 import { isE2eeFrame, routeE2eeFrame, storeRecordingKey } from './e2ee-router.ts';
+import { NO_PLACE } from './cluster-router.ts';
 
 /** Sends a DOM frame to every viewer: directly to local sockets, once per other node over the bus. */
 function broadcastFrame(relay: Relay, session: LiveSession, frame: Uint8Array): void {
@@ -65,6 +66,7 @@ export class HostHandler implements MessageHandler {
     if (hello.resume) {
       const local = this.relay.sessions.get(hello.resume.sessionId);
       const session = local ?? (await this.relay.clusterRouter.takeOver(hello.resume, site, this.peer));
+      if (session === NO_PLACE) return this.refuseResume(site);
       if (!session || session.ended || session.tenantId !== site.tenantId || !safeEqual(session.resumeToken, hello.resume.token)) {
         return this.peer.fail('session_ended', 'This session has ended; start a new one.');
       }
@@ -77,6 +79,17 @@ export class HostHandler implements MessageHandler {
     this.pending = null;
     for (const m of queued) this.onMessage(m);
     for (const f of this.frameQueue.splice(0)) this.onBinary(f);
+  }
+
+  /**
+   * The session could not continue on this node: its old home gave its place of the capacity plan
+   * back (a clean stop) and the plan is full. It has been ended for everyone (takeOver); the
+   * customer's widget is told why, then the usual error.
+   */
+  private refuseResume(site: SiteRecord): void {
+    this.peer.sendMessage({ type: 'session_ended', endedBy: 'system', reason: NO_PLACE });
+    this.peer.fail('capacity_reached', 'All the sessions of the plan are in use: this session could not continue and has ended.');
+    this.relay.notifyAgents(site.tenantId, { type: 'notice', code: 'capacity_reached', message: `A customer on ${site.name} could not resume a session: all the sessions of the plan are in use.` });
   }
 
   private resume(session: LiveSession, hello: ClientMessageOf<'host_hello'>): void {
@@ -215,6 +228,7 @@ export class HostHandler implements MessageHandler {
     if (this.session || this.peer.closed) return false;
     const { store } = this.relay.deps;
     this.relay.sessions.set(id, session);
+    session.holdEnd = (end) => this.relay.cluster.holdBack(id, 'end', end);
     this.attach(session);
     this.relay.clusterRouter.save(session);
     this.peer.sendMessage({ type: 'session_created', sessionId: id, code, expiresAt, resumeToken: session.resumeToken });

@@ -1,4 +1,4 @@
-import type { HostUi, Participant, Permission, ServerMessage, ServerMessageOf, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
+import type { EndedBy, HostUi, Participant, Permission, ServerMessage, ServerMessageOf, SitePolicyPublic, VisitorIdentity } from '@samepage/protocol';
 import type { Logger } from 'pino';
 import type { Store } from '../store.ts';
 import type { SharedBrowserHandle } from '../shared-browser/shared-control.ts';
@@ -58,6 +58,12 @@ export class LiveSession {
   readonly recorder: SessionRecorder | null;
   /** Set when the site's policy turns end-to-end encryption on (e2ee-router.ts); null otherwise. */
   readonly e2ee: E2eeSession | null;
+  /**
+   * Asked before the session ends here: true when this node may not act as the session's home just
+   * now (it is back from a stall, and another node may have ended or taken the session meanwhile),
+   * and keeps `end` to run if the session is found still its own (Cluster.holdBack).
+   */
+  holdEnd: (end: () => void) => boolean = () => false;
   private graceTimer: NodeJS.Timeout | null = null;
   private colorIndex = 0;
 
@@ -92,6 +98,7 @@ export class LiveSession {
       return false;
     }
     const wasEnded = this.state.ended;
+    if (!wasEnded && result.state.ended && this.holdEnd(() => this.apply(event))) return false;
     this.state = result.state;
     if (!wasEnded && this.state.ended) this.finish();
     return true;
@@ -167,6 +174,22 @@ export class LiveSession {
   clearGrace(): void {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = null;
+  }
+
+  /**
+   * Another node ended the session while this one could not act as its home (it had stalled):
+   * the sockets on this node are told, and nothing is recorded again (that node did it).
+   */
+  endedElsewhere(by: EndedBy, reason: string): void {
+    if (this.ended) return;
+    this.clearGrace();
+    this.control.revoke();
+    this.state = { ...this.state, ended: { by, reason } };
+    this.toEveryone({ type: 'session_ended', endedBy: by, reason });
+    this.host = null;
+    // The frames this node still had are part of the recording; the other node marked it finished.
+    void this.recorder?.flush();
+    this.log.info({ endedBy: by, reason }, 'session ended by another node while this one had stalled');
   }
 
   private finish(): void {

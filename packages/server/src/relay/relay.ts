@@ -86,14 +86,20 @@ export class Relay {
   private readonly wss: WebSocketServer;
   private readonly keepalive: NodeJS.Timeout;
   private readonly alive = new WeakSet<WsSocket>();
+  private lastPingAt = Date.now();
 
   /**
    * A socket that did not answer the last ping is dead (a silent network drop never closes a
    * TCP connection by itself): terminating it starts the customer's resume grace period.
    */
   private pingAll(): void {
+    // A round late by more than a round: this process was stalled (event loop blocked, paused),
+    // and the pongs may be waiting unread. No socket is judged on it.
+    const now = Date.now();
+    const late = now - this.lastPingAt > 2 * this.deps.config.pingIntervalMs;
+    this.lastPingAt = now;
     for (const ws of this.wss.clients) {
-      if (!this.alive.has(ws)) {
+      if (!this.alive.has(ws) && !late) {
         ws.terminate();
         continue;
       }
