@@ -6,56 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { PROTOCOL_VERSION, type LiveSessionListItem, type ServerMessage, type ServerMessageOf } from '@samepage/protocol';
-import type { RunningServer } from './server.ts';
-import { connect, joinAs, login, type TestClient } from './relay/test-clients.ts';
+import { connect, joinAs, type TestClient } from './relay/test-clients.ts';
 import { consoleCall } from './http/api-test-client.ts';
-import { postgresUnavailable, startPostgres } from './testing/postgres.ts';
-import { redisUnavailable, startNode, startRedis, type NodeProc } from './testing/cluster.ts';
+import type { NodeProc } from './testing/cluster.ts';
+import { at, clusterUnavailable, loginAdmin, openConsole, openHost, openPresence, shownInSession, startCluster, waitUntil } from './testing/cluster-harness.ts';
 
-const skip = postgresUnavailable() ?? redisUnavailable();
-const ADMIN = { ADMIN_EMAIL: 'admin@example.test', ADMIN_PASSWORD: 'correct horse battery staple' };
-const at = (node: NodeProc) => ({ url: node.url }) as RunningServer;
+const skip = clusterUnavailable();
 
-async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function cluster(t: import('node:test').TestContext, count: number, extra: Record<string, string>) {
-  const postgres = await startPostgres();
-  t.after(() => postgres.stop());
-  const redis = await startRedis();
-  t.after(() => redis.proc.kill('SIGKILL'));
-  const env = { ...ADMIN, DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url, ...extra };
-  const nodes = await Promise.all(Array.from({ length: count }, () => startNode(env)));
-  const clients: TestClient[] = [];
-  t.after(async () => {
-    for (const c of clients) c.ws.terminate();
-    for (const n of nodes) n.kill('SIGKILL');
-    await Promise.all(nodes.map((n) => n.exited));
-  });
-  const sql = new pg.Client({ connectionString: env.DATABASE_URL });
-  // Postgres is stopped by the first cleanup (hooks run in the order they were added): its end is not a failure.
-  sql.on('error', () => undefined);
-  await sql.connect();
-  t.after(() => sql.end());
-  const setting = await sql.query<{ value: string }>("select value from settings where key = 'bootstrap'");
-  const siteKey = (JSON.parse(setting.rows[0]!.value) as { demoSiteKey: string }).demoSiteKey;
-  const track = <T extends TestClient>(c: T): T => (clients.push(c), c);
-  return { nodes, sql, siteKey, track };
-}
-
-async function openHost(node: NodeProc, siteKey: string, extra: Record<string, unknown> = {}): Promise<TestClient> {
-  const host = await connect(at(node));
-  host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${node.url}/`, title: 'Shop' }, ...extra });
-  await host.next('welcome');
-  return host;
-}
+const eventually = (check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000) => waitUntil(check, what, { timeoutMs });
 
 /** The answer to a session_start: the session, or the error (taken off the client's list either way). */
 async function started(host: TestClient): Promise<ServerMessageOf<'session_created'> | ServerMessageOf<'error'>> {
@@ -79,7 +38,7 @@ async function startWhenFree(host: TestClient): Promise<ServerMessageOf<'session
 
 test('a capacity plan is a reservation: concurrent starts on two nodes take exactly its places, which come back when a session ends or its node dies', { skip: skip ? `skipped: ${skip}` : false, timeout: 120_000 }, async (t) => {
   // Grace 6 s: a dead node's sessions are held 7 s after its last heartbeat (docs/SCALING.md).
-  const { nodes, sql, siteKey, track } = await cluster(t, 2, { HOST_RESUME_GRACE_MS: '6000' });
+  const { nodes, sql, siteKey, track } = await startCluster(t, { nodes: 2, env: { HOST_RESUME_GRACE_MS: '6000' } });
   const [A, B] = nodes as [NodeProc, NodeProc];
   const LIMIT = 4;
   await sql.query(`update tenants set plan = '{"kind":"capacity","limit":${LIMIT}}'`);
@@ -93,7 +52,7 @@ test('a capacity plan is a reservation: concurrent starts on two nodes take exac
   const refused = hosts.filter((_, i) => answers[i]!.type === 'error');
   assert.equal(admitted.length, LIMIT, `admitted ${admitted.length} of 12 for a plan of ${LIMIT}`);
   for (const [i, a] of answers.entries()) if (a.type === 'error') assert.equal(a.code, 'capacity_reached', `host ${i}`);
-  const cookie = await login(at(A), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
+  const cookie = await loginAdmin(A);
   assert.equal((await consoleCall(at(A), cookie, 'GET', '/api/usage')).body.liveSessions, LIMIT);
 
   // One ends: one more customer gets its place, and the next one is refused.
@@ -128,21 +87,17 @@ test('a capacity plan is a reservation: concurrent starts on two nodes take exac
 });
 
 test("a session whose node died stays listed and counted, as reconnecting, until its customer resumes on another node; its visitor's mark moves with it; a node that stops gives its places back at once", { skip: skip ? `skipped: ${skip}` : false, timeout: 120_000 }, async (t) => {
-  const { nodes, sql, siteKey, track } = await cluster(t, 3, { HOST_RESUME_GRACE_MS: '30000' });
+  const { nodes, sql, siteKey, track } = await startCluster(t, { nodes: 3, env: { HOST_RESUME_GRACE_MS: '30000' } });
   const [A, B, C] = nodes as [NodeProc, NodeProc, NodeProc];
-  const cookie = await login(at(C), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
+  const cookie = await loginAdmin(C);
   const liveOnC = async () => (await consoleCall(at(C), cookie, 'GET', '/api/sessions/live')).body.sessions as LiveSessionListItem[];
   const usageOnC = async () => (await consoleCall(at(C), cookie, 'GET', '/api/usage')).body.liveSessions as number;
 
   // Vera's presence tab is on C, watched by a console on C; her co-browsing tab starts a session on A.
-  const presence = track(await connect(at(C)));
-  presence.send({ type: 'visitor_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${C.url}/cart.html`, title: 'Cart' }, identity: { id: 'u-vera', name: 'Vera' } });
-  await presence.next('welcome');
-  const agent = track(await connect(at(C), { cookie }));
-  agent.send({ type: 'agent_hello', v: PROTOCOL_VERSION });
-  await agent.next('welcome');
+  track((await openPresence(C, siteKey, { id: 'u-vera', name: 'Vera' })).tab);
+  const agent = track(await openConsole(C, cookie));
   agent.send({ type: 'visitors_subscribe' });
-  const veraInSession = () => agent.messages.filter((m): m is ServerMessageOf<'visitors'> => m.type === 'visitors').at(-1)?.visitors.find((v) => v.identity?.id === 'u-vera')?.inSession;
+  const veraInSession = () => shownInSession(agent, 'u-vera');
   const visitor = { id: 'u-vera', name: 'Vera' };
   const host = track(await openHost(A, siteKey, { visitor }));
   host.send({ type: 'session_start' });
@@ -186,10 +141,10 @@ test("a session whose node died stays listed and counted, as reconnecting, until
 });
 
 test('a resume keeps the place its session still holds; one whose place was given back takes a free one in the same atomic step, or, the plan full, ends the session with capacity_reached for everyone', { skip: skip ? `skipped: ${skip}` : false, timeout: 120_000 }, async (t) => {
-  const { nodes, sql, siteKey, track } = await cluster(t, 3, { HOST_RESUME_GRACE_MS: '30000' });
+  const { nodes, sql, siteKey, track } = await startCluster(t, { nodes: 3, env: { HOST_RESUME_GRACE_MS: '30000' } });
   const [A, B, C] = nodes as [NodeProc, NodeProc, NodeProc];
   await sql.query(`update tenants set plan = '{"kind":"capacity","limit":2}'`);
-  const cookie = await login(at(C), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
+  const cookie = await loginAdmin(C);
   const liveOnC = async () => (await consoleCall(at(C), cookie, 'GET', '/api/sessions/live')).body.sessions as LiveSessionListItem[];
   const resumeOn = async (node: NodeProc, created: ServerMessageOf<'session_created'>) => {
     const tab = track(await connect(at(node)));

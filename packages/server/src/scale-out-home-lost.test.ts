@@ -8,28 +8,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
-import { Redis } from 'ioredis';
-import { FLAG_DEFLATE, FLAG_KEYFRAME, PROTOCOL_VERSION, encodeDomFrame, type LiveSessionListItem, type ServerMessageOf } from '@samepage/protocol';
-import { startServer, type RunningServer } from './server.ts';
+import { FLAG_DEFLATE, FLAG_KEYFRAME, PROTOCOL_VERSION, encodeDomFrame, type LiveSessionListItem } from '@samepage/protocol';
+import type { RunningServer } from './server.ts';
 import type { SessionRecord } from './cluster/cluster.ts';
 import { sha256 } from './ids.ts';
-import { connect, joinAs, login, type TestClient } from './relay/test-clients.ts';
+import { connect, joinAs } from './relay/test-clients.ts';
 import { consoleCall } from './http/api-test-client.ts';
-import { postgresUnavailable, startPostgres } from './testing/postgres.ts';
-import { redisUnavailable, startNode, startRedis, type NodeProc } from './testing/cluster.ts';
+import type { NodeProc } from './testing/cluster.ts';
+import { at, clusterUnavailable, loginAdmin, openConsole, openHost, openPresence, shownInSession, startCluster, startInProcessCluster, waitUntil as eventually } from './testing/cluster-harness.ts';
 
-const skip = postgresUnavailable() ?? redisUnavailable();
-const ADMIN = { ADMIN_EMAIL: 'admin@example.test', ADMIN_PASSWORD: 'correct horse battery staple' };
-const at = (node: NodeProc) => ({ url: node.url }) as RunningServer;
-
-async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const skip = clusterUnavailable();
 
 /** A webhook receiver: the bodies it got. */
 async function receiver(t: import('node:test').TestContext) {
@@ -48,56 +36,31 @@ async function receiver(t: import('node:test').TestContext) {
 }
 
 test('a session whose home died and whose customer never resumes is ended once, by one surviving node, for everyone: agents on other nodes, history, audit, webhook, visitor mark, recording; a late resume gets session_ended', { skip: skip ? `skipped: ${skip}` : false, timeout: 120_000 }, async (t) => {
-  const postgres = await startPostgres();
-  t.after(() => postgres.stop());
-  const redis = await startRedis();
-  t.after(() => redis.proc.kill('SIGKILL'));
   // Grace 4 s: the dead node's sessions are held 5 s after its last heartbeat, then ended.
-  const env = { ...ADMIN, DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url, HOST_RESUME_GRACE_MS: '4000', WEBHOOK_ALLOW_PRIVATE: 'true' };
-  const nodes = await Promise.all([startNode(env), startNode(env), startNode(env)]);
-  const clients: TestClient[] = [];
-  const track = <T extends TestClient>(c: T): T => (clients.push(c), c);
-  t.after(async () => {
-    for (const c of clients) c.ws.terminate();
-    for (const n of nodes) n.kill('SIGKILL');
-    await Promise.all(nodes.map((n) => n.exited));
-  });
+  const { nodes, sql, siteKey, track, redisClient } = await startCluster(t, { nodes: 3, env: { HOST_RESUME_GRACE_MS: '4000', WEBHOOK_ALLOW_PRIVATE: 'true' } });
   const [A, B, C] = nodes as [NodeProc, NodeProc, NodeProc];
-  const sql = new pg.Client({ connectionString: env.DATABASE_URL });
-  sql.on('error', () => undefined);
-  await sql.connect();
-  t.after(() => sql.end());
-  const bus = new Redis(redis.url);
-  t.after(() => bus.disconnect());
-  const setting = await sql.query<{ value: string }>("select value from settings where key = 'bootstrap'");
-  const siteKey = (JSON.parse(setting.rows[0]!.value) as { demoSiteKey: string }).demoSiteKey;
+  const bus = redisClient();
   // The site records its sessions.
   const site = await sql.query<{ id: string; policy: string }>('select id, policy from sites');
   for (const row of site.rows) await sql.query('update sites set policy = $1 where id = $2', [JSON.stringify({ ...JSON.parse(row.policy), recordSessions: true }), row.id]);
-  const cookie = await login(at(C), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
+  const cookie = await loginAdmin(C);
   const hooks = await receiver(t);
   assert.equal((await consoleCall(at(C), cookie, 'POST', '/api/webhooks', { url: hooks.url, events: ['session.ended'] })).status, 201);
   const liveOnC = async () => (await consoleCall(at(C), cookie, 'GET', '/api/sessions/live')).body.sessions as LiveSessionListItem[];
 
   // Vera's presence tab is on C, watched by a console on C; her co-browsing tab starts a session on A.
-  const presence = track(await connect(at(C)));
-  presence.send({ type: 'visitor_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${C.url}/cart.html`, title: 'Cart' }, identity: { id: 'u-vera', name: 'Vera' } });
-  await presence.next('welcome');
-  const watcher = track(await connect(at(C), { cookie }));
-  watcher.send({ type: 'agent_hello', v: PROTOCOL_VERSION });
-  await watcher.next('welcome');
+  track((await openPresence(C, siteKey, { id: 'u-vera', name: 'Vera' })).tab);
+  const watcher = track(await openConsole(C, cookie));
   watcher.send({ type: 'visitors_subscribe' });
-  const veraInSession = () => watcher.messages.filter((m): m is ServerMessageOf<'visitors'> => m.type === 'visitors').at(-1)?.visitors.find((v) => v.identity?.id === 'u-vera')?.inSession;
-  const host = track(await connect(at(A)));
-  host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${A.url}/`, title: 'Shop' }, visitor: { id: 'u-vera', name: 'Vera' } });
-  await host.next('welcome');
+  const veraInSession = () => shownInSession(watcher, 'u-vera');
+  const host = track(await openHost(A, siteKey, { visitor: { id: 'u-vera', name: 'Vera' } }));
   host.send({ type: 'session_start' });
   const created = await host.next('session_created');
   const sid = created.sessionId;
   host.ws.send(encodeDomFrame({ flags: FLAG_KEYFRAME | FLAG_DEFLATE, epoch: 1, seq: 0 }, new Uint8Array([1])));
 
   // Agents on B and C are in the session, through A.
-  const onB = await joinAs(at(B), await login(at(B), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD), created.code);
+  const onB = await joinAs(at(B), await loginAdmin(B), created.code);
   track(onB.agent);
   onB.agent.send({ type: 'invite_create' });
   const onC = await joinAs(at(C), cookie, (await onB.agent.next('invite_created')).code);
@@ -141,19 +104,9 @@ test('a session whose home died and whose customer never resumes is ended once, 
 });
 
 test('two nodes that find the same lost session at the same moment end it once; a resume that comes after its grace ends it and gets session_ended', { skip: skip ? `skipped: ${skip}` : false, timeout: 60_000 }, async (t) => {
-  const postgres = await startPostgres();
-  const redis = await startRedis();
-  const env = { DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url };
-  const first = await startServer({ env });
-  const second = await startServer({ env });
-  const bus = new Redis(redis.url);
-  // The servers stop before Postgres and Redis do.
-  t.after(async () => {
-    await Promise.all([first.close(), second.close()]);
-    bus.disconnect();
-    redis.proc.kill('SIGKILL');
-    await postgres.stop();
-  });
+  const { servers, redisClient } = await startInProcessCluster(t, { servers: 2 });
+  const [first, second] = servers as [RunningServer, RunningServer];
+  const bus = redisClient();
   // Their own sweeps are off: the test says when each node looks.
   for (const s of [first, second]) s.relay.clusterRouter.homeLost.stop();
   const site = (await first.store.findSiteByKey(first.demoSiteKey))!;
@@ -192,34 +145,14 @@ test('two nodes that find the same lost session at the same moment end it once; 
 });
 
 test('after a clean stop (SIGTERM) the places go back at once, and a session whose customer does not resume elsewhere is ended after the grace', { skip: skip ? `skipped: ${skip}` : false, timeout: 90_000 }, async (t) => {
-  const postgres = await startPostgres();
-  t.after(() => postgres.stop());
-  const redis = await startRedis();
-  t.after(() => redis.proc.kill('SIGKILL'));
-  const env = { ...ADMIN, DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url, HOST_RESUME_GRACE_MS: '3000' };
-  const nodes = await Promise.all([startNode(env), startNode(env)]);
-  const clients: TestClient[] = [];
-  t.after(async () => {
-    for (const c of clients) c.ws.terminate();
-    for (const n of nodes) n.kill('SIGKILL');
-    await Promise.all(nodes.map((n) => n.exited));
-  });
+  const { nodes, sql, siteKey, track } = await startCluster(t, { nodes: 2, env: { HOST_RESUME_GRACE_MS: '3000' } });
   const [A, B] = nodes as [NodeProc, NodeProc];
-  const sql = new pg.Client({ connectionString: env.DATABASE_URL });
-  sql.on('error', () => undefined);
-  await sql.connect();
-  t.after(() => sql.end());
-  const setting = await sql.query<{ value: string }>("select value from settings where key = 'bootstrap'");
-  const siteKey = (JSON.parse(setting.rows[0]!.value) as { demoSiteKey: string }).demoSiteKey;
-  const host = await connect(at(A));
-  clients.push(host);
-  host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${A.url}/`, title: 'Shop' } });
-  await host.next('welcome');
+  const host = track(await openHost(A, siteKey));
   host.send({ type: 'session_start' });
   const created = await host.next('session_created');
-  const cookie = await login(at(B), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
+  const cookie = await loginAdmin(B);
   const onB = await joinAs(at(B), cookie, created.code);
-  clients.push(onB.agent);
+  track(onB.agent);
 
   // A stops cleanly; the customer's tab is closed by it and does not come back.
   A.kill('SIGTERM');

@@ -7,18 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { PERMISSIONS } from '@samepage/protocol';
-import type { RunningServer } from './server.ts';
-import { joinAs, login, startHostSession } from './relay/test-clients.ts';
+import { joinAs, startHostSession } from './relay/test-clients.ts';
 import { bearer, consoleCall } from './http/api-test-client.ts';
-import { postgresUnavailable, startPostgres } from './testing/postgres.ts';
-import { redisUnavailable, startNode, startRedis, type NodeProc } from './testing/cluster.ts';
+import type { NodeProc } from './testing/cluster.ts';
+import { at, clusterUnavailable, loginAdmin, startCluster } from './testing/cluster-harness.ts';
 
-const skip = postgresUnavailable() ?? redisUnavailable();
-const ADMIN = { ADMIN_EMAIL: 'admin@example.test', ADMIN_PASSWORD: 'correct horse battery staple' };
-
-const at = (node: NodeProc) => ({ url: node.url }) as RunningServer;
+const skip = clusterUnavailable();
 
 type AuditEntry = { action: string; actorType: string; detail: Record<string, unknown> };
 
@@ -30,23 +25,9 @@ async function endRequests(call: ReturnType<typeof bearer>, sid: string): Promis
 }
 
 test('any node shows a live session the same and ends it through its home; a dead home is reported, not waited for', { skip: skip ? `skipped: ${skip}` : false, timeout: 120_000 }, async (t) => {
-  const postgres = await startPostgres();
-  t.after(() => postgres.stop());
-  const redis = await startRedis();
-  t.after(() => redis.proc.kill('SIGKILL'));
-  const env = { ...ADMIN, DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url, HOST_RESUME_GRACE_MS: '30000' };
-  const nodes = await Promise.all([startNode(env), startNode(env), startNode(env)]);
-  t.after(async () => {
-    for (const n of nodes) n.kill('SIGKILL');
-    await Promise.all(nodes.map((n) => n.exited));
-  });
+  const { nodes, siteKey } = await startCluster(t, { nodes: 3, env: { HOST_RESUME_GRACE_MS: '30000' } });
   const [A, B, C] = nodes as [NodeProc, NodeProc, NodeProc];
-  const sql = new pg.Client({ connectionString: env.DATABASE_URL });
-  await sql.connect();
-  t.after(() => sql.end());
-  const setting = await sql.query<{ value: string }>("select value from settings where key = 'bootstrap'");
-  const siteKey = (JSON.parse(setting.rows[0]!.value) as { demoSiteKey: string }).demoSiteKey;
-  const cookieB = await login(at(B), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
+  const cookieB = await loginAdmin(B);
   const minted = await consoleCall(at(B), cookieB, 'POST', '/api/tokens', { name: 'helpdesk', permissions: PERMISSIONS });
   assert.equal(minted.status, 201);
   const api = nodes.map((n) => bearer(at(n), minted.body.token as string));

@@ -6,18 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { PROTOCOL_VERSION, encodeDomFrame, FLAG_DEFLATE, FLAG_KEYFRAME, type ServerMessage, type ServerMessageOf } from '@samepage/protocol';
-import type { RunningServer } from './server.ts';
 import { connect, login, type TestClient } from './relay/test-clients.ts';
 import { consoleCall } from './http/api-test-client.ts';
-import { postgresUnavailable, startPostgres } from './testing/postgres.ts';
-import { redisUnavailable, startNode, startRedis, type NodeProc } from './testing/cluster.ts';
+import type { NodeProc } from './testing/cluster.ts';
+import { at, clusterUnavailable, loginAdmin, openConsole, openHost, openPresence, startCluster, waitUntil } from './testing/cluster-harness.ts';
 
-const skip = postgresUnavailable() ?? redisUnavailable();
-const ADMIN = { ADMIN_EMAIL: 'admin@example.test', ADMIN_PASSWORD: 'correct horse battery staple' };
-
-const at = (node: NodeProc) => ({ url: node.url }) as RunningServer;
+const skip = clusterUnavailable();
 
 /** Waits for a message of `type` that passes `check`, without taking it off the list. */
 async function seen<T extends ServerMessage['type']>(client: TestClient, type: T, check: (m: ServerMessageOf<T>) => boolean = () => true, what: string = type): Promise<ServerMessageOf<T>> {
@@ -30,57 +25,14 @@ async function seen<T extends ServerMessage['type']>(client: TestClient, type: T
   }
 }
 
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 8000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function openConsole(node: NodeProc, cookie: string): Promise<TestClient> {
-  const agent = await connect(at(node), { cookie });
-  agent.send({ type: 'agent_hello', v: PROTOCOL_VERSION });
-  await agent.next('welcome');
-  return agent;
-}
-
-async function openPresence(node: NodeProc, siteKey: string, identity: { id: string; name: string }): Promise<{ tab: TestClient; welcome: ServerMessageOf<'welcome'> }> {
-  const tab = await connect(at(node));
-  tab.send({ type: 'visitor_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${node.url}/cart.html`, title: 'Cart' }, identity });
-  return { tab, welcome: await tab.next('welcome') };
-}
-
-async function openHost(node: NodeProc, siteKey: string): Promise<TestClient> {
-  const host = await connect(at(node));
-  host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${node.url}/`, title: 'Shop' } });
-  await host.next('welcome');
-  return host;
-}
+const eventually = (check: () => Promise<boolean>, what: string) => waitUntil(check, what, { timeoutMs: 8000 });
 
 const keyframe = (epoch: number, byte: number) => encodeDomFrame({ flags: FLAG_KEYFRAME | FLAG_DEFLATE, epoch, seq: 0 }, new Uint8Array([byte]));
 
 test('three nodes share visitors, co-browse requests, agent availability, guest links, the live-sessions list, the capacity count and user disconnects', { skip: skip ? `skipped: ${skip}` : false, timeout: 120_000 }, async (t) => {
-  const postgres = await startPostgres();
-  t.after(() => postgres.stop());
-  const redis = await startRedis();
-  t.after(() => redis.proc.kill('SIGKILL'));
-  const env = { ...ADMIN, DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url };
-  const nodes = await Promise.all([startNode(env), startNode(env), startNode(env)]);
-  const clients: TestClient[] = [];
-  t.after(async () => {
-    for (const c of clients) c.ws.terminate();
-    for (const n of nodes) n.kill('SIGKILL');
-    await Promise.all(nodes.map((n) => n.exited));
-  });
-  const track = <T extends TestClient>(c: T): T => (clients.push(c), c);
+  const { nodes, sql, siteKey, track } = await startCluster(t, { nodes: 3 });
   const [A, B, C] = nodes as [NodeProc, NodeProc, NodeProc];
-  const sql = new pg.Client({ connectionString: env.DATABASE_URL });
-  await sql.connect();
-  t.after(() => sql.end());
-  const setting = await sql.query<{ value: string }>("select value from settings where key = 'bootstrap'");
-  const siteKey = (JSON.parse(setting.rows[0]!.value) as { demoSiteKey: string }).demoSiteKey;
-  const [cookieA, cookieB] = await Promise.all([A, B].map((n) => login(at(n), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD)));
+  const [cookieA, cookieB] = await Promise.all([A, B].map(loginAdmin));
 
   // Availability: a tab on A hears about a console opened and closed on B.
   const vera = await openPresence(A, siteKey, { id: 'u-vera', name: 'Vera' });

@@ -6,59 +6,25 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { FLAG_DEFLATE, FLAG_KEYFRAME, PROTOCOL_VERSION, encodeDomFrame, type LiveSessionListItem } from '@samepage/protocol';
-import { startServer, type RunningServer } from './server.ts';
 import type { SessionRecord } from './cluster/cluster.ts';
-import { connect, joinAs, login, startHostSession, type TestClient } from './relay/test-clients.ts';
+import { connect, joinAs, startHostSession } from './relay/test-clients.ts';
 import { consoleCall } from './http/api-test-client.ts';
-import { postgresUnavailable, startPostgres } from './testing/postgres.ts';
-import { redisUnavailable, startNode, startRedis, type NodeProc } from './testing/cluster.ts';
+import type { NodeProc } from './testing/cluster.ts';
+import { at, clusterUnavailable, loginAdmin, openHost, startCluster, startInProcessCluster, waitUntil as eventually } from './testing/cluster-harness.ts';
 
-const skip = postgresUnavailable() ?? redisUnavailable();
-const ADMIN = { ADMIN_EMAIL: 'admin@example.test', ADMIN_PASSWORD: 'correct horse battery staple' };
-const at = (node: NodeProc) => ({ url: node.url }) as RunningServer;
-
-async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const skip = clusterUnavailable();
 
 test('a home that stalled past its hold and came back does not bring back the session another node ended, nor the one that moved; it tells the sockets it held', { skip: skip ? `skipped: ${skip}` : false, timeout: 90_000 }, async (t) => {
-  const postgres = await startPostgres();
-  t.after(() => postgres.stop());
-  const redis = await startRedis();
-  t.after(() => redis.proc.kill('SIGKILL'));
   // Grace 5 s: a node's sessions are held 6 s after its last heartbeat; its heartbeat expires after 4 s.
-  const env = { ...ADMIN, DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url, HOST_RESUME_GRACE_MS: '5000' };
-  const nodes = await Promise.all([startNode(env), startNode(env), startNode(env)]);
-  const clients: TestClient[] = [];
-  const track = <T extends TestClient>(c: T): T => (clients.push(c), c);
-  t.after(async () => {
-    for (const c of clients) c.ws.terminate();
-    for (const n of nodes) n.kill('SIGKILL');
-    await Promise.all(nodes.map((n) => n.exited));
-  });
+  const { nodes, sql, siteKey, track, redisClient } = await startCluster(t, { nodes: 3, env: { HOST_RESUME_GRACE_MS: '5000' } });
   const [A, B, C] = nodes as [NodeProc, NodeProc, NodeProc];
-  const sql = new pg.Client({ connectionString: env.DATABASE_URL });
-  sql.on('error', () => undefined);
-  await sql.connect();
-  t.after(() => sql.end());
-  const bus = new Redis(redis.url);
-  t.after(() => bus.disconnect());
-  const setting = await sql.query<{ value: string }>("select value from settings where key = 'bootstrap'");
-  const siteKey = (JSON.parse(setting.rows[0]!.value) as { demoSiteKey: string }).demoSiteKey;
-  const cookieA = await login(at(A), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
-  const cookieB = await login(at(B), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD);
+  const bus = redisClient();
+  const cookieA = await loginAdmin(A);
+  const cookieB = await loginAdmin(B);
   const liveOnB = async () => (await consoleCall(at(B), cookieB, 'GET', '/api/sessions/live')).body.sessions as LiveSessionListItem[];
   const startOn = async (node: NodeProc) => {
-    const host = track(await connect(at(node)));
-    host.send({ type: 'host_hello', v: PROTOCOL_VERSION, siteKey, page: { url: `${node.url}/`, title: 'Shop' } });
-    await host.next('welcome');
+    const host = track(await openHost(node, siteKey));
     host.send({ type: 'session_start' });
     const created = await host.next('session_created');
     host.ws.send(encodeDomFrame({ flags: FLAG_KEYFRAME | FLAG_DEFLATE, epoch: 1, seq: 0 }, new Uint8Array([1])));
@@ -121,16 +87,9 @@ test('a home that stalled past its hold and came back does not bring back the se
 });
 
 test('a home that stalled while Redis lost its keys (restarted empty) keeps its sessions: the history says they did not end, so it writes them back', { skip: skip ? `skipped: ${skip}` : false, timeout: 60_000 }, async (t) => {
-  const postgres = await startPostgres();
-  const redis = await startRedis();
-  const server = await startServer({ env: { DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url } });
-  const bus = new Redis(redis.url);
-  t.after(async () => {
-    await server.close();
-    bus.disconnect();
-    redis.proc.kill('SIGKILL');
-    await postgres.stop();
-  });
+  const { servers, redisClient } = await startInProcessCluster(t, { servers: 1 });
+  const server = servers[0]!;
+  const bus = redisClient();
   const { host, created } = await startHostSession(server);
   t.after(() => host.ws.terminate());
   const sid = created.sessionId;

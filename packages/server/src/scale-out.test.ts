@@ -5,54 +5,30 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { PROTOCOL_VERSION, encodeDomFrame, FLAG_DEFLATE, FLAG_KEYFRAME, type ServerMessage } from '@samepage/protocol';
-import type { RunningServer } from './server.ts';
-import { connect, joinAs, login, startHostSession, type TestClient } from './relay/test-clients.ts';
-import { postgresUnavailable, startPostgres } from './testing/postgres.ts';
-import { redisUnavailable, startNode, startRedis, type NodeProc } from './testing/cluster.ts';
+import { connect, joinAs, startHostSession, type TestClient } from './relay/test-clients.ts';
+import type { NodeProc } from './testing/cluster.ts';
+import { at, clusterUnavailable, loginAdmin, startCluster, waitUntil as waitFor } from './testing/cluster-harness.ts';
 
-const skip = postgresUnavailable() ?? redisUnavailable();
-const ADMIN = { ADMIN_EMAIL: 'admin@example.test', ADMIN_PASSWORD: 'correct horse battery staple' };
+const skip = clusterUnavailable();
 
-const at = (node: NodeProc) => ({ url: node.url }) as RunningServer;
-
-async function waitUntil(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** This test's waits are on messages already flowing: 5 s, looked at every 20 ms. */
+const waitUntil = (check: () => boolean, what: string) => waitFor(check, what, { timeoutMs: 5000, everyMs: 20 });
 
 const chatTexts = (c: TestClient) => c.messages.filter((m): m is Extract<ServerMessage, { type: 'chat_message' }> => m.type === 'chat_message').map((m) => `${m.message.seq}:${m.message.text}`);
 
 test('three nodes on Redis and Postgres share one session, and it survives the loss of the customer’s node', { skip: skip ? `skipped: ${skip}` : false, timeout: 90_000 }, async (t) => {
   const started = Date.now();
-  const postgres = await startPostgres();
-  t.after(() => postgres.stop());
-  const redis = await startRedis();
-  t.after(() => redis.proc.kill('SIGKILL'));
-  const env = { ...ADMIN, DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url, HOST_RESUME_GRACE_MS: '30000' };
   // All three boot at once: bootstrap must create one demo tenant, not three.
-  const nodes = await Promise.all([startNode(env), startNode(env), startNode(env)]);
-  t.after(async () => {
-    for (const n of nodes) n.kill('SIGKILL');
-    await Promise.all(nodes.map((n) => n.exited));
-  });
+  const { nodes, sql, siteKey } = await startCluster(t, { nodes: 3, env: { HOST_RESUME_GRACE_MS: '30000' } });
   const [A, B, C] = nodes as [NodeProc, NodeProc, NodeProc];
-  const sql = new pg.Client({ connectionString: env.DATABASE_URL });
-  await sql.connect();
-  t.after(() => sql.end());
   const tenants = await sql.query('select id from tenants');
   assert.equal(tenants.rowCount, 1, 'one demo tenant after a concurrent first start');
-  const setting = await sql.query<{ value: string }>("select value from settings where key = 'bootstrap'");
-  const siteKey = (JSON.parse(setting.rows[0]!.value) as { demoSiteKey: string }).demoSiteKey;
 
   // The customer on A; agent 1 on B redeems A's code; agent 1 invites, agent 2 on C and agent 3 on A use the codes.
   const { host, created } = await startHostSession(at(A), siteKey);
   t.after(() => host.ws.terminate());
-  const cookies = await Promise.all(nodes.map((n) => login(at(n), ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD)));
+  const cookies = await Promise.all(nodes.map(loginAdmin));
   const a1 = await joinAs(at(B), cookies[1]!, created.code);
   a1.agent.send({ type: 'invite_create' });
   const codeForC = (await a1.agent.next('invite_created')).code;

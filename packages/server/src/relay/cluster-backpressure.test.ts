@@ -8,29 +8,20 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { encodeDomFrame, FLAG_KEYFRAME } from '@samepage/protocol';
-import { startServer, type RunningServer } from '../server.ts';
-import { postgresUnavailable, startPostgres } from '../testing/postgres.ts';
-import { redisUnavailable, startRedis } from '../testing/cluster.ts';
+import type { RunningServer } from '../server.ts';
+import { clusterUnavailable, startInProcessCluster } from '../testing/cluster-harness.ts';
 import { MAX_BUS_BACKLOG_BYTES } from '../cluster/cluster.ts';
 import { joinAs, login, startHostSession, type TestClient } from './test-clients.ts';
 
-const skip = postgresUnavailable() ?? redisUnavailable();
+const skip = clusterUnavailable();
 const rawSocket = (client: TestClient) => (client.ws as unknown as { _socket: Socket })._socket;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Node A holds the customer's session; B the viewers. One Redis, one Postgres. */
 async function startPair(t: TestContext) {
-  const postgres = await startPostgres();
-  const redis = await startRedis();
-  const env = { DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url, VIEWER_MAX_BUFFERED_BYTES: String(64 * 1024), MAX_SESSION_CACHE_BYTES: String(4 * 1024 * 1024) };
-  const a = await startServer({ env });
-  const b = await startServer({ env });
-  t.after(async () => {
-    redis.proc.child.kill('SIGCONT');
-    await Promise.all([a.close(), b.close()]);
-    redis.proc.kill('SIGKILL');
-    await postgres.stop();
-  });
+  // The cleanup continues redis-server first: a test pauses it.
+  const { servers, redis } = await startInProcessCluster(t, { servers: 2, env: { VIEWER_MAX_BUFFERED_BYTES: String(64 * 1024), MAX_SESSION_CACHE_BYTES: String(4 * 1024 * 1024) } });
+  const [a, b] = servers as [RunningServer, RunningServer];
   const { host, created } = await startHostSession(a);
   const cookie = await login(b);
   const first = await joinAs(b, cookie, created.code);

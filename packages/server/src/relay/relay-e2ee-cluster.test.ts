@@ -5,29 +5,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../server.ts';
-import { postgresUnavailable, startPostgres } from '../testing/postgres.ts';
-import { redisUnavailable, startRedis } from '../testing/cluster.ts';
+import type { RunningServer } from '../server.ts';
+import { clusterUnavailable, startInProcessCluster } from '../testing/cluster-harness.ts';
 import { createE2eeSite, e2eeFrame, joinE2ee, login, startE2eeHost } from './test-clients.ts';
 
-const skip = postgresUnavailable() ?? redisUnavailable();
+const skip = clusterUnavailable();
 const until = async (cond: () => boolean, what: string) => {
   for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(cond(), `waited for ${what}`);
 };
 
 test('an agent on another node sends and receives encrypted frames through the bus, policed at the home node', { skip: skip ? `skipped: ${skip}` : false, timeout: 60_000 }, async (t) => {
-  const postgres = await startPostgres();
-  const redis = await startRedis();
-  const env = { DATABASE_URL: postgres.createDatabase(), REDIS_URL: redis.url };
-  const a = await startServer({ env });
-  const b = await startServer({ env });
-  // Servers first, then what they use.
-  t.after(async () => {
-    await Promise.all([a.close(), b.close()]);
-    redis.proc.kill('SIGKILL');
-    await postgres.stop();
-  });
+  const { servers } = await startInProcessCluster(t, { servers: 2 });
+  const [a, b] = servers as [RunningServer, RunningServer];
   const site = await createE2eeSite(a);
   const { host, created } = await startE2eeHost(a, site.siteKey);
   const agent = await joinE2ee(b, await login(b), created.code);
