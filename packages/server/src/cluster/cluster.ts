@@ -7,6 +7,7 @@ import type { Bus } from './bus.ts';
 import { NodeState } from './node-state.ts';
 import { NodeRequests, type NodeQuestion } from './node-requests.ts';
 import { isDroppable } from '../relay/flow.ts';
+import { decodeFrames, encodeFrames, FRAME_KIND, joinFrames, SNAPSHOT_KIND, splitFrames, UP_FRAME_KIND } from './bus-frames.ts';
 
 /**
  * Where a live session lives, kept on the bus so any node can route to it or, when its home node
@@ -38,7 +39,7 @@ export type WireUser = Omit<UserRecord, 'passwordHash'>;
 /** A console, or a guest with a link, as its node tells the session's home about it. */
 export type AttachWho = { user: WireUser; guest?: undefined } | { user?: undefined; guest: { name: string; tenantId: string } };
 
-/** Messages on a node's own channel `sp:node:<id>`. JSON, except DOM frames (binary, see encodeFrames). */
+/** Messages on a node's own channel `sp:node:<id>`. JSON, except DOM frames (binary, see bus-frames.ts). */
 export type Envelope =
   /** viewer's node → home: this console (or guest) joins the session (again, with its participant, after a move). */
   | ({ t: 'attach'; sid: string; node: string; conn: string; via: string; ip: string; origin: string; participant?: Participant; e2ee?: boolean } & AttachWho)
@@ -73,11 +74,6 @@ export interface ChangedNotice {
   tenant: string;
 }
 
-const FRAME_KIND = 0x01;
-/** A binary frame from a console on another node to the session's home: an encrypted frame (docs/E2EE.md). */
-const UP_FRAME_KIND = 0x02;
-/** The late-join cache for one viewer on another node, in one message: its node sends it as a snapshot. */
-const SNAPSHOT_KIND = 0x03;
 const SESSION_TTL_MS = 24 * 3600 * 1000;
 const ALIVE_TTL_MS = 4000;
 export const HEARTBEAT_MS = ALIVE_TTL_MS / 4;
@@ -472,52 +468,4 @@ export class Cluster {
       this.state.clear(),
     ]).catch(() => undefined);
   }
-}
-
-function encodeFrames(conns: string[], frame: Uint8Array): Buffer {
-  const ids = conns.map((c) => Buffer.from(c, 'latin1'));
-  const head = Buffer.alloc(2 + ids.reduce((n, id) => n + 1 + id.length, 0));
-  head[0] = FRAME_KIND;
-  head[1] = ids.length;
-  let at = 2;
-  for (const id of ids) {
-    head[at] = id.length;
-    id.copy(head, at + 1);
-    at += 1 + id.length;
-  }
-  return Buffer.concat([head, frame]);
-}
-
-function decodeFrames(payload: Buffer): { conns: string[]; frame: Uint8Array } {
-  const count = payload[1] ?? 0;
-  const conns: string[] = [];
-  let at = 2;
-  for (let i = 0; i < count; i++) {
-    const len = payload[at] ?? 0;
-    conns.push(payload.subarray(at + 1, at + 1 + len).toString('latin1'));
-    at += 1 + len;
-  }
-  return { conns, frame: payload.subarray(at) };
-}
-
-/** Frames as one body: each is a 4-byte length, then its bytes. */
-function joinFrames(frames: readonly Uint8Array[]): Buffer {
-  const parts: Uint8Array[] = [];
-  for (const frame of frames) {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(frame.byteLength);
-    parts.push(len, frame);
-  }
-  return Buffer.concat(parts);
-}
-
-function splitFrames(body: Uint8Array): Uint8Array[] {
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const frames: Uint8Array[] = [];
-  for (let at = 0; at + 4 <= bytes.length; ) {
-    const len = bytes.readUInt32BE(at);
-    frames.push(bytes.subarray(at + 4, at + 4 + len));
-    at += 4 + len;
-  }
-  return frames;
 }
