@@ -101,27 +101,14 @@ const EDITS = [
   ],
 ];
 
-/** takeFullSnapshot hands the snapshot to the walk; Meta is emitted with the keyframe, when it is complete. */
-const TAKE_FULL_SNAPSHOT_FROM = `    wrappedEmit(
-      {
-        type: EventType.Meta,
-        data: {
-          href: window.location.href,
-          width: getWindowWidth(),
-          height: getWindowHeight()
-        }
-      },
-      isCheckout
-    );
-    stylesheetManager.reset();
-    shadowDomManager.init();
-    mutationBuffers.forEach((buf) => buf.lock());
-    const node = snapshot(document, {`;
-const TAKE_FULL_SNAPSHOT_TO = `    if (__spWalk.active) return;
-    stylesheetManager.reset();
-    shadowDomManager.init();
-    mutationBuffers.forEach((buf) => buf.lock());
-    __spWalk.start({
+/**
+ * takeFullSnapshot hands the snapshot to the walk. Its own tail (FullSnapshot, unlocking the
+ * buffers, adopted stylesheets) becomes `__spFinish`, which the walk calls when the tree is
+ * complete; rrweb's Meta event moves there too, so it goes out with the keyframe.
+ */
+const META_FROM = '    wrappedEmit(\n      {\n        type: EventType.Meta,';
+const META_TO = '      isCheckout\n    );\n';
+const START_WALK = `    __spWalk.start({
       sliced: options.sliceSnapshot === true,
       doc: document,
       serialize: serializeNodeWithId,
@@ -133,74 +120,35 @@ const TAKE_FULL_SNAPSHOT_TO = `    if (__spWalk.active) return;
       finish: (node, held) => __spFinish(node, held, isCheckout),
     });
   };
-  const __spFinish = (node, held, isCheckout) => {
-    if (!node) {
-      mutationBuffers.forEach((buf) => buf.unlock());
-      return console.warn("Failed to snapshot the document");
-    }
-    wrappedEmit(
-      {
-        type: EventType.Meta,
-        data: {
-          href: window.location.href,
-          width: getWindowWidth(),
-          height: getWindowHeight()
-        }
-      },
-      isCheckout
-    );
-    wrappedEmit(
-      {
-        type: EventType.FullSnapshot,
-        data: {
-          node,
-          initialOffset: getWindowScroll(window)
-        }
-      },
-      isCheckout
-    );
-    held.forEach((emitHeld) => emitHeld());
-    mutationBuffers.forEach((buf) => buf.unlock());
-    if (document.adoptedStyleSheets && document.adoptedStyleSheets.length > 0)
-      stylesheetManager.adoptStyleSheets(
-        document.adoptedStyleSheets,
-        mirror.getId(document)
-      );
-  };
   const __spSnapshotRoot = (deferChildren) => {
     return snapshot(document, {
-      deferChildren,`;
-const TAKE_FULL_SNAPSHOT_TAIL_FROM = `      keepIframeSrcFn
-    });
-    if (!node) {
-      return console.warn("Failed to snapshot the document");
-    }
-    wrappedEmit(
-      {
-        type: EventType.FullSnapshot,
-        data: {
-          node,
-          initialOffset: getWindowScroll(window)
-        }
-      },
-      isCheckout
-    );
-    mutationBuffers.forEach((buf) => buf.unlock());
-    if (document.adoptedStyleSheets && document.adoptedStyleSheets.length > 0)
-      stylesheetManager.adoptStyleSheets(
-        document.adoptedStyleSheets,
-        mirror.getId(document)
-      );
-  };`;
-const TAKE_FULL_SNAPSHOT_TAIL_TO = `      keepIframeSrcFn
-    });
-  };`;
+      deferChildren,
+`;
+const NO_NODE = '    if (!node) {\n      return console.warn("Failed to snapshot the document");\n    }\n';
+const UNLOCK = '    mutationBuffers.forEach((buf) => buf.unlock());\n    if (document.adoptedStyleSheets';
 
-function replaceOnce(source, from, to, what) {
-  const at = source.indexOf(from);
-  if (at < 0 || source.indexOf(from, at + 1) >= 0) {
+function patchTakeFullSnapshot(source) {
+  const what = 'takeFullSnapshot hands over to the walk';
+  const metaAt = findOnce(source, META_FROM, what);
+  const meta = source.slice(metaAt, source.indexOf(META_TO, metaAt) + META_TO.length);
+  let out = source.slice(0, metaAt) + '    if (__spWalk.active) return;\n' + source.slice(metaAt + meta.length);
+  out = replaceOnce(out, '    const node = snapshot(document, {\n', START_WALK, what);
+  out = replaceOnce(out, UNLOCK, `    held.forEach((emitHeld) => emitHeld());\n${UNLOCK}`, what);
+  const finish = '  };\n  const __spFinish = (node, held, isCheckout) => {\n    if (!node) {\n      mutationBuffers.forEach((buf) => buf.unlock());\n      return console.warn("Failed to snapshot the document");\n    }\n';
+  return replaceOnce(out, NO_NODE, finish + meta, what);
+}
+
+/** Where `text` stands in `source`; throws unless it stands there exactly once. */
+function findOnce(source, text, what) {
+  const at = source.indexOf(text);
+  if (at < 0 || source.indexOf(text, at + 1) >= 0) {
     throw new Error(`rrweb-slicing: "${what}" does not match @rrweb/record ${RRWEB_RECORD_VERSION} exactly once; update rrweb-slicing.mjs`);
   }
+  return at;
+}
+
+function replaceOnce(source, from, to, what) {
+  const at = findOnce(source, from, what);
   return source.slice(0, at) + to + source.slice(at + from.length);
 }
 
@@ -208,8 +156,7 @@ function replaceOnce(source, from, to, what) {
 export function patchRecordSource(source) {
   let out = source;
   for (const [what, from, to] of EDITS) out = replaceOnce(out, from, to, what);
-  out = replaceOnce(out, TAKE_FULL_SNAPSHOT_FROM, TAKE_FULL_SNAPSHOT_TO, 'takeFullSnapshot hands over to the walk');
-  out = replaceOnce(out, TAKE_FULL_SNAPSHOT_TAIL_FROM, TAKE_FULL_SNAPSHOT_TAIL_TO, 'takeFullSnapshot emits through the walk');
+  out = patchTakeFullSnapshot(out);
   return `import { snapshotWalk as __spWalk } from ${JSON.stringify(walkModule)};\n${out}`;
 }
 
