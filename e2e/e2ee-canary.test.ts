@@ -11,9 +11,9 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { createUser, eventually, grantControl, openConsole, openCustomer, withBrowser } from './support/collab.ts';
+import { createUser, eventually, openConsole, openCustomer, withBrowser } from './support/collab.ts';
 import { cacheSources, findCanaries, frameSources, makeCanaries, startCanarySite, startTappedServer, storageSources, type Canaries, type TappedServer } from './support/e2ee-harness.ts';
-import { compareCodes } from './support/e2ee-pages.ts';
+import { chatBothWays, typeUnderControl, verifyAgent } from './support/e2ee-pages.ts';
 
 const AGENT = 'Ann Agent';
 
@@ -49,11 +49,7 @@ async function runSession(t: TestContext, e2ee: boolean): Promise<{ found: strin
   await customer.open(shop.pageUrl);
   const code = await customer.startSession();
   await agent.join(code);
-  if (e2ee) {
-    const codes = await compareCodes(customer, agent, AGENT);
-    assert.equal(codes.customer, codes.agent, 'both screens show the same code');
-    await agent.page.getByTestId('e2ee-lock').and(agent.page.locator('[data-state="verified"]')).waitFor({ timeout: 10_000 });
-  }
+  if (e2ee) await verifyAgent(customer, agent, AGENT);
 
   // Every canary reached the agent: the page text, the attribute and the allowed input's value.
   await agent.waitForReplicaText(canaries.text, { timeout: 15_000 });
@@ -62,16 +58,10 @@ async function runSession(t: TestContext, e2ee: boolean): Promise<{ found: strin
   assert.ok(replica?.values.includes(canaries.input), 'the allowed input value reached the replica');
 
   // Chat both ways.
-  await customer.sendChat(canaries.chatFromCustomer);
-  await agent.chatMessages().filter({ hasText: canaries.chatFromCustomer }).waitFor({ timeout: 10_000 });
-  await agent.sendChat(canaries.chatFromAgent);
-  await customer.widget().getByText(canaries.chatFromAgent).waitFor({ timeout: 10_000 });
+  await chatBothWays(customer, agent, canaries.chatFromCustomer, canaries.chatFromAgent);
 
   // Text the agent types under control lands in the customer's page.
-  await grantControl(customer, agent, AGENT);
-  await agent.clickReplica('#typed');
-  await agent.page.keyboard.type(canaries.typed);
-  await eventually(() => customer.page.evaluate(() => (document.getElementById('typed') as HTMLTextAreaElement).value), canaries.typed, 'the typed text on the customer page', 10_000);
+  await typeUnderControl(customer, agent, AGENT, canaries.typed);
   await agent.waitForReplicaValue('#typed', canaries.typed, { timeout: 10_000 });
 
   const cache = cacheSources(server);

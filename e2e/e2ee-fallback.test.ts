@@ -13,9 +13,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { decodeE2eeHeader } from '@samepage/protocol';
-import { createUser, eventually, grantControl, openConsole, openCustomer, withBrowser } from './support/collab.ts';
+import { createUser, openConsole, openCustomer, withBrowser } from './support/collab.ts';
 import { findCanaries, frameSources, makeCanaries, startCanarySite, startTappedServer } from './support/e2ee-harness.ts';
-import { compareCodes } from './support/e2ee-pages.ts';
+import { chatBothWays, typeUnderControl, verifyAgent } from './support/e2ee-pages.ts';
 
 const AGENT = 'Ann Agent';
 
@@ -48,20 +48,11 @@ test('with WebSockets blocked, an end-to-end encrypted session runs over HTTP st
   const code = await customer.startSession();
   await agent.join(code);
   await agent.page.getByTestId('transport-notice').waitFor({ timeout: 10_000 });
-  const codes = await compareCodes(customer, agent, AGENT);
-  assert.equal(codes.customer, codes.agent, 'the pairing ran over the stream both ways');
-  await agent.page.getByTestId('e2ee-lock').and(agent.page.locator('[data-state="verified"]')).waitFor({ timeout: 10_000 });
+  await verifyAgent(customer, agent, AGENT); // the pairing ran over the stream both ways
   await agent.waitForReplicaText(canaries.text, { timeout: 15_000 });
 
-  await customer.sendChat(canaries.chatFromCustomer);
-  await agent.chatMessages().filter({ hasText: canaries.chatFromCustomer }).waitFor({ timeout: 10_000 });
-  await agent.sendChat(canaries.chatFromAgent);
-  await customer.widget().getByText(canaries.chatFromAgent).waitFor({ timeout: 10_000 });
-
-  await grantControl(customer, agent, AGENT);
-  await agent.clickReplica('#typed');
-  await agent.page.keyboard.type(canaries.typed);
-  await eventually(() => customer.page.evaluate('document.getElementById("typed").value'), canaries.typed, 'the typed text on the customer page', 10_000);
+  await chatBothWays(customer, agent, canaries.chatFromCustomer, canaries.chatFromAgent);
+  await typeUnderControl(customer, agent, AGENT, canaries.typed);
 
   assert.equal(customerWire.socketsOpened + agentWire.socketsOpened, 0, 'no WebSocket carried anything');
   // (The console opened its stream when it signed in, before it was watched.)

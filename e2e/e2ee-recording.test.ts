@@ -17,7 +17,7 @@ import { test } from 'node:test';
 import { generateRecordingKeyPair } from '@samepage/protocol';
 import { createUser, eventually, openConsole, openCustomer, withBrowser } from './support/collab.ts';
 import { cacheSources, findCanaries, frameSources, makeCanaries, startCanarySite, startTappedServer, storageSources } from './support/e2ee-harness.ts';
-import { compareCodes } from './support/e2ee-pages.ts';
+import { chatBothWays, verifyAgent } from './support/e2ee-pages.ts';
 
 const AGENT = 'Ann Agent';
 const LOCKED = 'This recording is end-to-end encrypted; load your tenant recording key to play it.';
@@ -61,13 +61,9 @@ test('an encrypted session is recorded as ciphertext with keys wrapped to the te
   await customer.open(shop.pageUrl);
   const code = await customer.startSession();
   await agent.join(code);
-  const codes = await compareCodes(customer, agent, AGENT);
-  assert.equal(codes.customer, codes.agent);
+  await verifyAgent(customer, agent, AGENT);
   await agent.waitForReplicaText(canaries.text, { timeout: 15_000 });
-  await customer.sendChat(canaries.chatFromCustomer);
-  await agent.chatMessages().filter({ hasText: canaries.chatFromCustomer }).waitFor({ timeout: 10_000 });
-  await agent.sendChat(canaries.chatFromAgent);
-  await customer.widget().getByText(canaries.chatFromAgent).waitFor({ timeout: 10_000 });
+  await chatBothWays(customer, agent, canaries.chatFromCustomer, canaries.chatFromAgent);
   // The page load's epoch and the join's: both wrapped and uploaded by the tab.
   const wrappedKeys = () => server.store.db.selectFrom('recording_keys').select(['epoch', 'wrapped']).execute();
   await eventually(async () => (await wrappedKeys()).length >= 2, true, 'two wrapped epoch keys stored', 10_000);

@@ -2,7 +2,9 @@
  * The pairing step of an encrypted session as the two people see it: the agent's console shows
  * "Read this code to the customer", the customer's widget asks "Does Ann read you this code: …?".
  */
+import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
+import { eventually, grantControl } from './collab.ts';
 import type { ConsolePage } from './console-page.ts';
 import type { CustomerPage } from './customer-page.ts';
 
@@ -39,4 +41,27 @@ export async function compareCodes(customer: CustomerPage, agent: ConsolePage, a
   await dialog.getByRole('button', { name: matches ? 'It matches' : 'It doesn’t match', exact: true }).click();
   await dialog.waitFor({ state: 'detached', timeout: 5_000 });
   return { customer: c, agent: a };
+}
+
+/** The customer checks the agent's code, both screens show the same one, and the agent's lock turns to verified. */
+export async function verifyAgent(customer: CustomerPage, agent: ConsolePage, agentName: string): Promise<void> {
+  const codes = await compareCodes(customer, agent, agentName);
+  assert.equal(codes.customer, codes.agent, 'both screens show the same code');
+  await agent.page.getByTestId('e2ee-lock').and(agent.page.locator('[data-state="verified"]')).waitFor({ timeout: 10_000 });
+}
+
+/** A chat message each way, each seen on the other side. */
+export async function chatBothWays(customer: CustomerPage, agent: ConsolePage, fromCustomer: string, fromAgent: string): Promise<void> {
+  await customer.sendChat(fromCustomer);
+  await agent.chatMessages().filter({ hasText: fromCustomer }).waitFor({ timeout: 10_000 });
+  await agent.sendChat(fromAgent);
+  await customer.widget().getByText(fromAgent).waitFor({ timeout: 10_000 });
+}
+
+/** The customer grants control, and the agent types `text` into the page's `#typed` field through the replica. */
+export async function typeUnderControl(customer: CustomerPage, agent: ConsolePage, agentName: string, text: string): Promise<void> {
+  await grantControl(customer, agent, agentName);
+  await agent.clickReplica('#typed');
+  await agent.page.keyboard.type(text);
+  await eventually(() => customer.page.evaluate('document.getElementById("typed").value'), text, 'the typed text on the customer page', 10_000);
 }
