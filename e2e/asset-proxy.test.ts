@@ -58,7 +58,11 @@ async function startSite(t: TestContext, host: string, page: () => string): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.on('connection', (socket) => t.after(() => socket.destroy()));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  // Requests still open (a tab that is closing) must not keep the test waiting.
+  t.after(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
   return { origin: `http://${host}:${(server.address() as AddressInfo).port}`, hits };
 }
 

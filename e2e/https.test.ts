@@ -41,7 +41,11 @@ async function startSite(t: TestContext, tls: { cert: Buffer; key: Buffer } | nu
   const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.on('connection', (socket) => t.after(() => socket.destroy()));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  // Requests still open (a tab that is closing) must not keep the test waiting.
+  t.after(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
   const origin = `${tls ? 'https://127.0.0.1' : `http://${HTTP_HOST}`}:${(server.address() as AddressInfo).port}`;
   return { origin, url: (path) => new URL(path, origin).href };
 }

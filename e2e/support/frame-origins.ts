@@ -35,7 +35,11 @@ export async function startFixtureOrigins(t: TestContext, count: number): Promis
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     server.on('connection', (socket) => t.after(() => socket.destroy()));
-    t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    // Requests still open (a tab that is closing) must not keep the test waiting.
+    t.after(() => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     origins.push({ origin, values, url: (path) => new URL(path, origin).href });
   }
