@@ -15,7 +15,7 @@ import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { makeSelfSignedCert, startServer, type StartServerOptions } from '@samepage/server';
 import { launchChromium } from './support/browser.ts';
-import { ConsolePage } from './support/console-page.ts';
+import { ConsolePage, waitForConsoleExpression } from './support/console-page.ts';
 import { CustomerPage } from './support/customer-page.ts';
 import { tenantIdOf } from './support/fixture-site.ts';
 import type { TestServer } from './support/server.ts';
@@ -97,7 +97,7 @@ async function joinSession(t: TestContext, server: TestServer, pageUrl: string, 
 
 /** An image in the replica once it has finished loading: its URL, size and the colour of its middle pixel. */
 async function replicaImage(agent: Page, selector: string) {
-  await agent.waitForFunction(`(() => { const img = window.__samepageReplica?.document()?.querySelector(${JSON.stringify(selector)}); return !!img && img.complete; })()`, null, { timeout: 15_000 });
+  await waitForConsoleExpression(agent, `(() => { const img = window.__samepageReplica?.document()?.querySelector(${JSON.stringify(selector)}); return !!img && img.complete; })()`, `the replica's ${selector} to load`, 15_000);
   return agent.evaluate(`(() => {
     const img = window.__samepageReplica.document().querySelector(${JSON.stringify(selector)});
     if (!img.naturalWidth) return { src: img.src, width: 0, rgb: null };
@@ -119,8 +119,7 @@ const FONT_STATE = (doc: string) => `(async () => {
 })()`;
 
 async function waitForReplicaFont(agent: Page): Promise<{ status: string; width: number }> {
-  await agent
-    .waitForFunction(`(() => { const d = window.__samepageReplica?.document(); return !!d && [...d.fonts].some((f) => f.family.replace(/["']/g, '') === 'Brand' && f.status !== 'loading' && f.status !== 'unloaded'); })()`, null, { timeout: 15_000 })
+  await waitForConsoleExpression(agent, `(() => { const d = window.__samepageReplica?.document(); return !!d && [...d.fonts].some((f) => f.family.replace(/["']/g, '') === 'Brand' && f.status !== 'loading' && f.status !== 'unloaded'); })()`, 'the Brand font', 15_000)
     .catch(() => undefined); // the assertion below says what went wrong
   return agent.evaluate(FONT_STATE('window.__samepageReplica.document()')) as Promise<{ status: string; width: number }>;
 }

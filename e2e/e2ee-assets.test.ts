@@ -21,6 +21,7 @@ import { test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createUser, openConsole, openCustomer, withBrowser } from './support/collab.ts';
 import { cacheSources, findCanaries, frameSources, startTappedServer, storageSources, type TappedServer } from './support/e2ee-harness.ts';
+import { waitForConsoleExpression } from './support/console-page.ts';
 import { compareCodes, verifyAgent } from './support/e2ee-pages.ts';
 import { tenantIdOf } from './support/fixture-site.ts';
 
@@ -104,8 +105,7 @@ function tapHttpRequests(t: TestContext): string[] {
 /** The replica's #logo once it shows a local (blob:) image: its URL, size and middle pixel. */
 async function replicaLogo(agent: Page, local: boolean): Promise<{ src: string; width: number; rgb: number[] | null }> {
   const ready = local ? "img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0" : 'img.complete && img.naturalWidth > 0';
-  await agent
-    .waitForFunction(`(() => { const img = window.__samepageReplica?.document()?.querySelector('#logo'); return !!img && ${ready}; })()`, null, { timeout: 20_000 })
+  await waitForConsoleExpression(agent, `(() => { const img = window.__samepageReplica?.document()?.querySelector('#logo'); return !!img && ${ready}; })()`, 'the replica logo', 20_000)
     .catch(() => undefined); // the assertions below say what went wrong
   return agent.evaluate(`(() => {
     const img = window.__samepageReplica?.document()?.querySelector('#logo');
@@ -127,8 +127,7 @@ const FONT_STATE = (doc: string) => `(async () => {
 })()`;
 
 async function replicaFont(agent: Page): Promise<{ status: string; width: number }> {
-  await agent
-    .waitForFunction(`(() => { const d = window.__samepageReplica?.document(); return !!d && [...d.fonts].some((f) => f.family.replace(/["']/g, '') === 'Brand' && f.status === 'loaded'); })()`, null, { timeout: 20_000 })
+  await waitForConsoleExpression(agent, `(() => { const d = window.__samepageReplica?.document(); return !!d && [...d.fonts].some((f) => f.family.replace(/["']/g, '') === 'Brand' && f.status === 'loaded'); })()`, 'the Brand font', 20_000)
     .catch(() => undefined);
   return agent.evaluate(FONT_STATE('window.__samepageReplica.document()')) as Promise<{ status: string; width: number }>;
 }

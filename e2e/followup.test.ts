@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { ConsolePage } from './support/console-page.ts';
+import { ConsolePage, waitForConsoleExpression } from './support/console-page.ts';
 import { createUser, openConsole, openCustomer, withBrowser } from './support/collab.ts';
 import { withServer } from './support/server.ts';
 
@@ -95,7 +95,7 @@ test('no agent online: leave a message with a snapshot, the agent replies from t
   await ann.page.getByTestId('thread').getByText('I cannot sign in, can you help?').waitFor();
 
   // The snapshot replica: the page as the customer saw it, the password masked.
-  await ann.page.waitForFunction('!!(window.__samepageSnapshot && window.__samepageSnapshot.document() && window.__samepageSnapshot.document().querySelector("h1"))', null, { timeout: 10_000 });
+  await waitForConsoleExpression(ann.page, '!!(window.__samepageSnapshot && window.__samepageSnapshot.document() && window.__samepageSnapshot.document().querySelector("h1"))', 'the follow-up snapshot');
   const replica = await readSnapshot(ann.page);
   assert.equal(replica?.heading, 'Sign in');
   assert.notEqual(replica?.password, SECRET);

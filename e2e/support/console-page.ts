@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { pollUntil } from './engines/types.ts';
 
 /** What the console exposes for tests (packages/console, replica test hook). */
 interface ReplicaHook {
@@ -240,4 +241,13 @@ function readReplica(): ReplicaContents | null {
     }
   }
   return { html: html.join('\n'), values, text: doc.body?.innerText ?? '' };
+}
+
+/**
+ * Waits until `expression` is truthy in a console page, polling from here: the console's CSP
+ * forbids the eval behind Playwright's waitForFunction, which re-evaluates a string predicate on
+ * every poll (it passes only when the first evaluation, which CDP lets through, is already true).
+ */
+export async function waitForConsoleExpression(page: Page, expression: string, what: string, timeout = 10_000): Promise<void> {
+  await pollUntil(() => page.evaluate(expression), what, timeout);
 }

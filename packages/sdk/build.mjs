@@ -26,9 +26,10 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 // The loader grew from 4 KB to ~4.7 KB with the site theme (cached), "leave a message" and the
 // integrity hash of capture.js; capture.js with canvas, popover, hover/focus, asset capture,
 // sliced snapshots and cross-origin frames (45 -> 52 KB with the loader); 53 KB with the sliced
-// full snapshot (rrweb-slicing.mjs, snapshot-walk.ts) and held offscreen changes (offscreen-deferral.ts).
+// full snapshot (rrweb-slicing.mjs, snapshot-walk.ts) and held offscreen changes (offscreen-deferral.ts);
+// 53.5 KB with two fixes to rrweb's mutation buffers (lost wrapped nodes) and the walk's added-subtree rule.
 const LOADER_BUDGET = 5 * 1024;
-const TOTAL_BUDGET = 53 * 1024;
+const TOTAL_BUDGET = 53.5 * 1024;
 const COLLAB_BUDGET = 12 * 1024;
 const LANG_BUDGET = 2 * 1024;
 const ASSETS_BUDGET = 2.5 * 1024;

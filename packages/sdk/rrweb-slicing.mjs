@@ -80,6 +80,31 @@ const EDITS = [
 `,
   ],
   [
+    // rrweb 2.1.6 bug, not slicing's: once buffers hold changes across tasks (a walk, or a
+    // frozen page), a node wrapped in a new element whose ancestor is then moved was dropped
+    // as if its parent had been removed, and the replica showed the wrapper empty.
+    'a moved node whose parent is new is added with it',
+    '        if (this.removesSubTreeCache.has(parentNode22) && !this.movedSet.has(parentNode22)) {',
+    '        if (this.removesSubTreeCache.has(parentNode22) && !this.movedSet.has(parentNode22) && !this.addedSet.has(parentNode22)) {',
+  ],
+  [
+    // rrweb 2.1.6 bug too: when a node moved earlier in the batch leaves its new parent again,
+    // rrweb forgot the move for the node's whole subtree, including nodes inside wrappers added
+    // meanwhile, and did not add the node again if it went into a new wrapper (whose insertion
+    // had already walked the subtree): the replica showed the wrappers empty.
+    'a node whose move is undone keeps the new parts of its subtree, and is added where it now is',
+    '            else if (this.movedSet.has(n) && this.movedMap[moveKey(nodeId, parentId)]) {\n              deepDelete(this.movedSet, n);\n            }',
+    `            else if (this.movedSet.has(n) && this.movedMap[moveKey(nodeId, parentId)]) {
+              const undoMove = (node) => {
+                this.movedSet.delete(node);
+                if (!this.addedSet.has(node)) index.childNodes(node).forEach(undoMove);
+              };
+              undoMove(n);
+              const now = index.parentNode(n);
+              if (now && (this.addedSet.has(now) || this.movedSet.has(now))) this.genAdds(n, now);
+            }`,
+  ],
+  [
     'events other than the keyframe wait while a walk runs',
     '  wrappedEmit = (r, isCheckout) => {\n',
     `  wrappedEmit = (r, isCheckout) => {

@@ -14,7 +14,9 @@
  * reaches the replica exactly once, a mutation record is judged when rrweb receives it:
  * - on a node the walk has not reached yet: dropped (the walk reads the node's newer state later);
  * - on a node the walk has serialized: kept (the keyframe has the older state; the mutation follows it);
- * - on a node inside a subtree that a kept mutation adds: kept (the walk never goes there);
+ * - on a node inside a subtree that a kept mutation adds: kept, even below nodes the walk had
+ *   serialized before they were moved there (rrweb's add lists the whole subtree); the walk drops
+ *   the rest of any queue whose parent now lies inside such a subtree;
  * - a node added under a serialized parent is skipped by the walk wherever it meets it later (the
  *   kept mutation adds it);
  * - a queued child that no longer has the parent it was queued under is skipped (it was removed or moved);
@@ -55,6 +57,8 @@ interface Frame {
   next: number;
   options: Record<string, unknown>;
   isShadow: boolean;
+  /** `Walk.keptAdds` when this frame's container was last found outside every added subtree. */
+  checked: number;
 }
 
 /** The minimal shape of a MutationRecord the filter reads. */
@@ -72,6 +76,8 @@ class Walk {
   readonly visited = new WeakSet<Node>();
   /** Nodes a kept mutation adds: the walk must not serialize them too. */
   readonly addedByMutation = new WeakSet<Node>();
+  /** How many kept mutations have added nodes: a frame checked before the latest is checked again. */
+  private keptAdds = 0;
   readonly held: Array<() => void> = [];
   readonly stack: Frame[] = [];
   /** A serialized node moved to where the walk has not been: finish in one piece. */
@@ -84,7 +90,7 @@ class Walk {
 
   readonly defer: DeferChildren = (container, parent, children, options, isShadow) => {
     options.deferChildren = this.defer;
-    this.pending.push({ container, parent, children, next: 0, options, isShadow });
+    this.pending.push({ container, parent, children, next: 0, options, isShadow, checked: this.keptAdds });
   };
 
   begin(): void {
@@ -100,6 +106,12 @@ class Walk {
     while (stack.length > 0) {
       if (this.inconsistent) return false;
       const frame = stack[stack.length - 1]!;
+      if (frame.checked !== this.keptAdds) {
+        // A kept mutation moved this node (or an ancestor) into an added subtree: rrweb's
+        // mutation describes all of it now, the rest of these children included.
+        frame.checked = this.keptAdds;
+        if (this.insideAdded(frame.container)) frame.next = frame.children.length;
+      }
       if (frame.next >= frame.children.length) {
         stack.pop();
         continue;
@@ -142,7 +154,15 @@ class Walk {
       for (const node of Array.from(record.addedNodes)) if (this.visited.has(node)) this.inconsistent = true;
       return true;
     }
+    if (record.addedNodes.length > 0) this.keptAdds += 1;
     for (const node of Array.from(record.addedNodes)) this.addedByMutation.add(node);
+    return false;
+  }
+
+  private insideAdded(node: Node): boolean {
+    for (let current: Node | null = node; current; current = current.parentNode ?? (isShadowRoot(current) ? current.host : null)) {
+      if (this.addedByMutation.has(current)) return true;
+    }
     return false;
   }
 
@@ -152,9 +172,11 @@ class Walk {
    * node inside a subtree a kept mutation adds ('added': the walk never goes there).
    */
   private territory(node: Node): 'visited' | 'walk' | 'added' {
+    // An added subtree may hold nodes the walk had serialized before it was moved there: above
+    // them, it is still rrweb's to describe.
+    if (this.insideAdded(node)) return 'added';
     let current: Node | null = node;
     while (current) {
-      if (this.addedByMutation.has(current)) return 'added';
       if (this.visited.has(current)) return current === node ? 'visited' : 'walk';
       current = current.parentNode ?? (isShadowRoot(current) ? current.host : null);
     }
