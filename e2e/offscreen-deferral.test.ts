@@ -91,7 +91,8 @@ test('offscreen changes: held below the fold, released with their latest state b
   const quiet = await page.evaluate(`window.__t.sent(window.__t.d.drain())`) as string[];
   assert.deepEqual(quiet, ['text r150=late']);
 
-  // A keyframe makes everything held moot.
+  // A keyframe releases everything held, to follow it with its current state.
   await page.evaluate(`(() => { const T = window.__t; T.d.filter([T.changeText('r160', 'x')]); T.d.reset(); })()`);
+  assert.deepEqual(await page.evaluate(`window.__t.sent(window.__t.d.drain())`), ['text r160=x']);
   assert.equal(await page.evaluate('window.__t.d.heldCount()'), 0);
 });

@@ -146,7 +146,11 @@ async function assertReplicaEqualsPage(customer: CustomerPage, agent: ConsolePag
     assert.ok(replica, `the replica has the fixture's root (${when})`);
     const diff = firstDifference(page, replica);
     if (!diff) break;
-    if (Date.now() > until) assert.fail(`the replica differs from the customer's page ${when} (still ${CONVERGE_MS} ms after the churn):\n${diff}`);
+    if (Date.now() > until) {
+      // What the console decoded (epoch, keyframes, resyncs), for telling a lost delta from a bad keyframe.
+      const stats = await agent.page.evaluate(() => (window as ConsoleWindow).__samepageReplica?.stats() ?? null);
+      assert.fail(`the replica differs from the customer's page ${when} (still ${CONVERGE_MS} ms after the churn):\n${diff}\n  console decoder: ${JSON.stringify(stats)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 

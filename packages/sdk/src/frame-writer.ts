@@ -169,10 +169,12 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
     scheduled = false;
     if (stopped) return;
     try {
+      // Deltas compress against the keyframe: they wait while one is being built. Extras (held
+      // changes released, the latest pointer) stay with their sources meanwhile: a batch that
+      // waits may be dropped for a newer keyframe.
+      if (building > 0 && !batchIsKeyframe) return;
       const extra = options.drainExtra?.() ?? [];
       if (extra.length) batch = batch.concat(extra);
-      // Deltas compress against the keyframe: they wait while one is being built.
-      if (building > 0 && !batchIsKeyframe) return;
       const isKeyframe = batchIsKeyframe;
       const events = !isKeyframe && options.filterDelta ? options.filterDelta(batch) : batch;
       batch = [];

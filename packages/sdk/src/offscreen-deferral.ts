@@ -34,7 +34,7 @@ export interface OffscreenDeferral {
   filter(events: RecordedEvent[]): RecordedEvent[];
   /** Mutation events with the latest state of the nodes released since the last call. */
   drain(): RecordedEvent[];
-  /** A keyframe carries every node's state: nothing held is needed any more. */
+  /** A keyframe was emitted: everything held is released, to follow it with its current state. */
   reset(): void;
   /** Changes held now (for tests and the bench). */
   heldCount(): number;
@@ -238,7 +238,8 @@ export function startOffscreenDeferral(options: OffscreenDeferralOptions): Offsc
       released.add(event);
       return [event];
     },
-    reset: clear,
+    // Released rather than forgotten: cheap (once per keyframe) and exact whatever the keyframe read.
+    reset: () => release(held.keys()),
     heldCount: () => held.size,
     stop: clear,
   };
